@@ -69,7 +69,18 @@ gboolean             bk_availability_rules_equal          (const BkAvailabilityR
 
 /* The JSON format of `bookablectl rules import` (issue 2). Unknown keys,
  * wrong types, bad times, overlapping ranges and unknown zones are errors
- * whose message names the offending key, e.g. "weekly.mon[1]: …". */
+ * whose message names the offending key, e.g. "weekly.mon[1]: …".
+ *
+ * Only "time_zone" is required. A missing number takes the default of
+ * bk_availability_rules_new(); a missing weekday (or a missing "weekly") has
+ * no hours; an override without "hours" closes its day. Bounds (inclusive):
+ * slot_minutes and step_minutes 5–1440, buffer_before/after_minutes 0–1440,
+ * min_notice_minutes 0–525600 (a year), horizon_days 1–730, daily_limit
+ * 0–1000 (0 = no limit). Ranges within a day may touch but not overlap.
+ *
+ * Export writes every key and all seven days in the order of the example in
+ * issue 2, pretty-printed, without a trailing newline; importing it gives
+ * equal rules. */
 BkAvailabilityRules *bk_availability_rules_new_from_json  (const char                *data,
                                                            gssize                     length,
                                                            GError                   **error);
@@ -83,14 +94,16 @@ gboolean             bk_time_ranges_validate              (const BkTimeRange    
                                                            guint                      n_ranges,
                                                            GError                   **error);
 
-/* The ranges that apply on local @date: its override if any, else its weekday's. */
+/* The ranges that apply on local @date: its override if any, else its
+ * weekday's. Returns a new array (BkTimeRange, sorted); g_array_unref() it. */
 GArray              *bk_availability_rules_get_ranges     (const BkAvailabilityRules *self,
                                                            const GDate               *date);
 void                 bk_availability_rules_set_weekly     (BkAvailabilityRules       *self,
                                                            BkWeekday                  day,
                                                            const BkTimeRange         *ranges,
                                                            guint                      n_ranges);
-/* @n_ranges == 0 closes the day. */
+/* set_weekly and set_override copy @ranges sorted; neither validates (call
+ * bk_availability_rules_validate()). @n_ranges == 0 closes the day. */
 void                 bk_availability_rules_set_override   (BkAvailabilityRules       *self,
                                                            const GDate               *date,
                                                            const BkTimeRange         *ranges,
