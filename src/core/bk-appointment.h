@@ -12,6 +12,10 @@ typedef enum
   BK_APPOINTMENT_STATUS_RESCHEDULED,
 } BkAppointmentStatus;
 
+#define BK_TYPE_APPOINTMENT_STATUS (bk_appointment_status_get_type ())
+
+GType bk_appointment_status_get_type (void) G_GNUC_CONST;
+
 #define BK_TYPE_APPOINTMENT (bk_appointment_get_type ())
 
 /* A GObject (not plain data) because it has identity — the backend's id —

@@ -100,4 +100,67 @@ gboolean             bk_store_load_busy_and_booked (BkStore            *self,
                                                     GArray            **out_booked,
                                                     GError            **error);
 
+/* Sync state: small named values the sync engine keeps between runs (delta
+ * links, sync tokens, the backend cursor). Get returns NULL, without
+ * @error, for a key never set; set with @value NULL removes the key. */
+char                *bk_store_get_sync_state      (BkStore             *self,
+                                                   const char          *key,
+                                                   GError             **error);
+gboolean             bk_store_set_sync_state      (BkStore             *self,
+                                                   const char          *key,
+                                                   const char          *value,
+                                                   GError             **error);
+
+/* The outbox: changes made on this computer, replayed to the backend in
+ * order (seq) when the network is back. */
+typedef struct
+{
+  gint64  seq;
+  char   *idempotency_key;
+  char   *kind;
+  char   *payload;       /* JSON text */
+  gint64  created_at;    /* Unix seconds */
+  guint   attempts;
+  char   *last_error;    /* NULL until a replay failed */
+} BkOutboxEntry;
+
+#define BK_TYPE_OUTBOX_ENTRY (bk_outbox_entry_get_type ())
+
+GType                bk_outbox_entry_get_type     (void) G_GNUC_CONST;
+BkOutboxEntry       *bk_outbox_entry_copy         (const BkOutboxEntry *self);
+void                 bk_outbox_entry_free         (BkOutboxEntry       *self);
+
+/* Queues @kind/@payload_json under @idempotency_key. A key that is already
+ * queued is not queued twice: its seq is returned. Returns the seq (> 0), or
+ * 0 with @error (BK_STORE_ERROR_INVALID for a payload that is not JSON). */
+gint64               bk_store_outbox_push         (BkStore             *self,
+                                                   const char          *kind,
+                                                   const char          *payload_json,
+                                                   const char          *idempotency_key,
+                                                   GError             **error);
+/* A local change to an appointment and its outbox entry in one transaction:
+ * both are stored or neither. @appointment is stored as given (the caller
+ * marks it pending). Returns the seq as bk_store_outbox_push() does. */
+gint64               bk_store_queue_appointment_change (BkStore        *self,
+                                                   BkAppointment       *appointment,
+                                                   const char          *kind,
+                                                   const char          *payload_json,
+                                                   const char          *idempotency_key,
+                                                   GError             **error);
+/* Oldest first, at most @limit entries (0: all): a GPtrArray of BkOutboxEntry. */
+GPtrArray           *bk_store_outbox_list         (BkStore             *self,
+                                                   guint                limit,
+                                                   GError             **error);
+/* The backend confirmed entry @seq. BK_STORE_ERROR_NOT_FOUND if not queued. */
+gboolean             bk_store_outbox_remove       (BkStore             *self,
+                                                   gint64               seq,
+                                                   GError             **error);
+/* A replay of @seq failed: counts the attempt and keeps @message for the UI. */
+gboolean             bk_store_outbox_record_failure (BkStore           *self,
+                                                   gint64               seq,
+                                                   const char          *message,
+                                                   GError             **error);
+
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (BkOutboxEntry, bk_outbox_entry_free)
+
 G_END_DECLS

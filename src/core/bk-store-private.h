@@ -1,0 +1,70 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#pragma once
+
+#include <sqlite3.h>
+
+#include "bk-store.h"
+
+G_BEGIN_DECLS
+
+/* Shared by bk-store.c (opening, schema, transactions), bk-store-rules.c and
+ * bk-store-appointments.c; not for other modules (tests and the benchmark
+ * may read the SQL below to run the very same query). */
+
+/* A statement from the cache: releasing it only resets it, so that it never
+ * holds a read snapshot open (which would stall WAL checkpoints). */
+typedef sqlite3_stmt BkCachedStmt;
+
+void _bk_cached_stmt_release (BkCachedStmt *stmt);
+
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (BkCachedStmt, _bk_cached_stmt_release)
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (sqlite3_stmt, sqlite3_finalize)
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (sqlite3, sqlite3_close_v2)
+
+/* "Overlapping [?1, ?2)" for a table with an index on start_at: the lower
+ * bound on start_at (from minus the longest row the table ever held, kept by
+ * triggers in `spans`) turns a scan from the first row into an index range. */
+#define _BK_STORE_OVERLAPS(tbl) \
+  " start_at < ?2 AND end_at > ?1" \
+  " AND start_at >= ?1 - (SELECT max_span FROM spans WHERE tbl = '" tbl "')"
+
+#define _BK_STORE_APPOINTMENT_COLUMNS \
+  "id, start_at, end_at, client_name, client_email, note, status," \
+  " calendar_event_id, conflict, pending"
+
+#define _BK_STORE_LIST_APPOINTMENTS_SQL \
+  "SELECT " _BK_STORE_APPOINTMENT_COLUMNS " FROM appointments" \
+  " WHERE" _BK_STORE_OVERLAPS ("appointments") " ORDER BY start_at, id"
+
+sqlite3      *_bk_store_get_db            (BkStore       *self);
+/* The statement for @sql (a string with static storage: its address is the
+ * cache key), prepared on first use, reset and unbound. */
+BkCachedStmt *_bk_store_stmt              (BkStore       *self,
+                                           const char    *sql,
+                                           GError       **error);
+gboolean      _bk_store_exec              (BkStore       *self,
+                                           const char    *sql,
+                                           GError       **error);
+gboolean      _bk_store_begin             (BkStore       *self,
+                                           GError       **error);
+void          _bk_store_rollback          (BkStore       *self);
+/* Commits and emits "changed"; rolls back on failure. */
+gboolean      _bk_store_commit            (BkStore       *self,
+                                           GError       **error);
+/* Sets BK_STORE_ERROR_SQL from the connection's last error; returns FALSE. */
+gboolean      _bk_store_set_sql_error     (BkStore       *self,
+                                           GError       **error);
+gboolean      _bk_store_step_done         (BkStore       *self,
+                                           sqlite3_stmt  *stmt,
+                                           GError       **error);
+
+/* For bk-store-outbox.c: the checks and the row write of
+ * bk_store_upsert_appointments(), inside a caller's transaction. */
+gboolean      _bk_store_validate_appointments (GPtrArray     *appointments,
+                                               GError       **error);
+gboolean      _bk_store_upsert_appointment    (BkStore       *self,
+                                               BkAppointment *appointment,
+                                               gint64         now,
+                                               GError       **error);
+
+G_END_DECLS
