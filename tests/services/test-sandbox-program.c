@@ -1,0 +1,82 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#define G_LOG_DOMAIN "bk-sandbox-test"
+
+#include "config.h"
+
+#include <glib/gi18n.h>
+#include <signal.h>
+
+#include "sandbox-test-client.h"
+
+/* The `sandbox-microsoft` program as build-aux/dev demo runs it: first line,
+ * the sample data file, a clean exit on SIGTERM. */
+
+static void
+test_program (void)
+{
+  g_autofree char *program = g_build_filename (g_getenv ("BK_BUILD_ROOT"), "tests", "services", "sandbox-microsoft", NULL);
+  g_autofree char *data = g_build_filename (g_getenv ("BK_SOURCE_ROOT"), "tests", "services", "sample-microsoft.json", NULL);
+  g_autoptr(GSubprocess) process = NULL;
+  g_autoptr(GDataInputStream) lines = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *first = NULL;
+  g_autofree char *users_url = NULL;
+  g_autoptr(SbtResponse) users = NULL, me = NULL;
+  g_autoptr(JsonObject) root = NULL;
+  SbtFixture client = { 0 };
+  JsonObject *expert;
+
+  process = g_subprocess_new (G_SUBPROCESS_FLAGS_STDOUT_PIPE, &error,
+                              program, "--port", "0", "--page-size", "5", "--data", data, NULL);
+  g_assert_no_error (error);
+  lines = g_data_input_stream_new (g_subprocess_get_stdout_pipe (process));
+  first = g_data_input_stream_read_line (lines, NULL, NULL, &error);
+  g_assert_no_error (error);
+  g_assert_true (g_str_has_prefix (first, "BOOKABLE_SANDBOX_URL=http://127.0.0.1:"));
+
+  client.url = first + strlen ("BOOKABLE_SANDBOX_URL=");
+  client.session = soup_session_new ();
+  soup_session_set_proxy_resolver (client.session, NULL);
+  users_url = g_strconcat (client.url, "/_sandbox/users", NULL);
+  users = sbt_request (&client, "GET", users_url, NULL, NULL, NULL);
+  g_assert_cmpuint (users->status, ==, 200);
+  root = sbt_json (users);
+  expert = json_array_get_object_element (json_object_get_array_member (root, "value"), 0);
+  g_assert_cmpstr (json_object_get_string_member (expert, "userPrincipalName"), ==, "expert@sandbox.test");
+  g_assert_cmpuint (json_array_get_length (json_object_get_array_member (expert, "calendars")), ==, 2);
+  me = sbt_graph (&client, "GET", "/me", NULL, NULL, NULL);
+  g_assert_cmpuint (me->status, ==, 401);
+  g_clear_object (&client.session);
+
+  g_subprocess_send_signal (process, SIGTERM);
+  g_subprocess_wait (process, NULL, &error);
+  g_assert_no_error (error);
+  g_assert_true (g_subprocess_get_if_exited (process));
+  g_assert_cmpint (g_subprocess_get_exit_status (process), ==, 0);
+}
+
+static void
+test_bad_data (void)
+{
+  g_autofree char *program = g_build_filename (g_getenv ("BK_BUILD_ROOT"), "tests", "services", "sandbox-microsoft", NULL);
+  g_autoptr(GSubprocess) process = NULL;
+  g_autoptr(GError) error = NULL;
+
+  process = g_subprocess_new (G_SUBPROCESS_FLAGS_STDOUT_SILENCE | G_SUBPROCESS_FLAGS_STDERR_SILENCE, &error,
+                              program, "--data", "/nonexistent/data.json", NULL);
+  g_assert_no_error (error);
+  g_subprocess_wait (process, NULL, &error);
+  g_assert_no_error (error);
+  g_assert_cmpint (g_subprocess_get_exit_status (process), !=, 0);
+}
+
+int
+main (int   argc,
+      char *argv[])
+{
+  g_test_init (&argc, &argv, G_TEST_OPTION_ISOLATE_DIRS, NULL);
+
+  g_test_add_func ("/sandbox-microsoft/program/serve-and-terminate", test_program);
+  g_test_add_func ("/sandbox-microsoft/program/bad-data", test_bad_data);
+  return g_test_run ();
+}
