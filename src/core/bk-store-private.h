@@ -67,4 +67,7 @@ gboolean      _bk_store_upsert_appointment    (BkStore       *self,
                                                gint64         now,
                                                GError       **error);
 
+/* Version 1 → 2 (calendar sources), defined in bk-store-calendars.c. */
+extern const char _bk_store_schema_v2[];
+
 G_END_DECLS

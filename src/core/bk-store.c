@@ -108,6 +108,7 @@ static const char schema_v1[] =
 /* migrations[i] brings a file from version i to i + 1 */
 static const char * const migrations[BK_STORE_SCHEMA_VERSION] = {
   schema_v1,
+  _bk_store_schema_v2,
 };
 
 typedef enum

@@ -18,7 +18,7 @@ typedef enum
 } BkStoreError;
 
 /* The schema version this binary writes (PRAGMA user_version). */
-#define BK_STORE_SCHEMA_VERSION 1
+#define BK_STORE_SCHEMA_VERSION 2
 
 #define BK_TYPE_STORE (bk_store_get_type ())
 
@@ -162,5 +162,236 @@ gboolean             bk_store_outbox_record_failure (BkStore           *self,
                                                    GError             **error);
 
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (BkOutboxEntry, bk_outbox_entry_free)
+
+/* ====================================================================== */
+/* Calendar sources (issue 3): the integration of each provider, its
+ * calendars, and their cached busy times. Implemented in
+ * bk-store-calendars.c. @provider is "office365_calendar" or
+ * "google_calendar" throughout.                                           */
+
+typedef enum
+{
+  BK_SOURCE_MANUAL,
+  BK_SOURCE_GOOGLE_CALENDAR,
+  BK_SOURCE_OFFICE365_CALENDAR,
+} BkSource;
+
+#define BK_PROVIDER_OFFICE365 "office365_calendar"
+#define BK_PROVIDER_GOOGLE    "google_calendar"
+
+/* "manual", "google_calendar", "office365_calendar" */
+const char          *bk_source_to_string          (BkSource             source);
+gboolean             bk_source_from_string        (const char          *text,
+                                                   BkSource            *out_source);
+
+/* One calendar of a connected account. */
+typedef struct
+{
+  char     *provider;
+  char     *remote_id;     /* the provider's id */
+  char     *name;
+  char     *color;         /* "#rrggbb", a provider colour name, or NULL */
+  gboolean  can_edit;
+  gboolean  is_default;
+  gboolean  selected;      /* its busy times block slots */
+  gboolean  destination;   /* appointments are written here */
+  gint64    last_read_at;  /* last successful read of its busy times; 0 never */
+} BkCalendar;
+
+#define BK_TYPE_CALENDAR (bk_calendar_get_type ())
+
+GType                bk_calendar_get_type         (void) G_GNUC_CONST;
+BkCalendar          *bk_calendar_new              (const char          *provider,
+                                                   const char          *remote_id,
+                                                   const char          *name,
+                                                   const char          *color,
+                                                   gboolean             can_edit,
+                                                   gboolean             is_default);
+BkCalendar          *bk_calendar_copy             (const BkCalendar    *self);
+void                 bk_calendar_free             (BkCalendar          *self);
+
+/* A busy time of one calendar, with what the Schedule needs to explain it. */
+typedef struct
+{
+  gint64  start;
+  gint64  end;
+  char   *show_as;          /* busy, oof, tentative, unknown (stored as busy) */
+  char   *calendar_id;      /* the calendar's remote id */
+  char   *calendar_name;
+  char   *calendar_color;
+  char   *reason;           /* set when the time is blocked because the
+                             * calendar could not be read (fail closed) */
+} BkBusyTime;
+
+#define BK_TYPE_BUSY_TIME (bk_busy_time_get_type ())
+
+GType                bk_busy_time_get_type        (void) G_GNUC_CONST;
+BkBusyTime          *bk_busy_time_new             (gint64               start,
+                                                   gint64               end,
+                                                   const char          *show_as);
+BkBusyTime          *bk_busy_time_copy            (const BkBusyTime    *self);
+void                 bk_busy_time_free            (BkBusyTime          *self);
+
+/* The state of one provider's integration. */
+typedef struct
+{
+  char     *provider;
+  char     *account;           /* NULL when not connected */
+  char     *display_name;
+  gboolean  reconnect_needed;  /* the grant is gone: Reconnect */
+  char     *reconnect_message; /* why, for the UI; may be NULL */
+  gboolean  block_tentative;   /* default TRUE */
+  gboolean  block_oof;         /* default TRUE */
+  gint64    last_sync_at;      /* last complete successful read; 0 never */
+} BkIntegration;
+
+#define BK_TYPE_INTEGRATION (bk_integration_get_type ())
+
+GType                bk_integration_get_type      (void) G_GNUC_CONST;
+BkIntegration       *bk_integration_copy          (const BkIntegration *self);
+void                 bk_integration_free          (BkIntegration       *self);
+
+BkSource             bk_store_get_active_source   (BkStore             *self,
+                                                   GError             **error);
+gboolean             bk_store_set_active_source   (BkStore             *self,
+                                                   BkSource             source,
+                                                   GError             **error);
+
+BkIntegration       *bk_store_get_integration     (BkStore             *self,
+                                                   const char          *provider,
+                                                   GError             **error);
+/* Connect (@account non-NULL: clears reconnect-needed) or disconnect
+ * (@account NULL: also forgets the provider's calendars and busy times). */
+gboolean             bk_store_set_integration_account (BkStore         *self,
+                                                   const char          *provider,
+                                                   const char          *account,
+                                                   const char          *display_name,
+                                                   GError             **error);
+gboolean             bk_store_set_reconnect_needed (BkStore            *self,
+                                                   const char          *provider,
+                                                   gboolean             reconnect_needed,
+                                                   const char          *message,
+                                                   GError             **error);
+gboolean             bk_store_set_block_policy    (BkStore             *self,
+                                                   const char          *provider,
+                                                   gboolean             block_tentative,
+                                                   gboolean             block_oof,
+                                                   GError             **error);
+gboolean             bk_store_set_last_sync       (BkStore             *self,
+                                                   const char          *provider,
+                                                   gint64               when,
+                                                   GError             **error);
+
+/* Replaces the provider's calendar list with @calendars (BkCalendar; only
+ * remote_id, name, color, can_edit, is_default are read). Known calendars
+ * keep their choices; new ones start unselected, except the default
+ * calendar when nothing was chosen yet, which becomes selected and (when
+ * writable) the destination. Calendars no longer listed are forgotten with
+ * their busy times. */
+gboolean             bk_store_sync_calendars      (BkStore             *self,
+                                                   const char          *provider,
+                                                   GPtrArray           *calendars,
+                                                   GError             **error);
+/* In the provider's order: a GPtrArray of BkCalendar. */
+GPtrArray           *bk_store_list_calendars      (BkStore             *self,
+                                                   const char          *provider,
+                                                   GError             **error);
+/* Selects exactly @remote_ids (NULL-terminated; unknown ids are
+ * BK_STORE_ERROR_NOT_FOUND); @destination (may be NULL: unchanged) must be
+ * writable (BK_STORE_ERROR_INVALID). Nothing changes on error. */
+gboolean             bk_store_select_calendars    (BkStore             *self,
+                                                   const char          *provider,
+                                                   const char * const  *remote_ids,
+                                                   const char          *destination,
+                                                   GError             **error);
+
+/* A successful read of calendar @remote_id over [from, to) at @read_at:
+ * its cached busy times overlapping the window are replaced by @busy (a
+ * GPtrArray of BkBusyTime; show_as busy/oof/tentative/unknown only — free
+ * times are not kept) and the window is recorded as covered. Only selected
+ * calendars keep busy times: bk_store_select_calendars() forgets the times
+ * and windows of the others. bk_store_list_busy() and
+ * bk_store_load_busy_and_booked() count every cached time (tentative and
+ * oof included whatever the policy). */
+gboolean             bk_store_replace_busy        (BkStore             *self,
+                                                   const char          *provider,
+                                                   const char          *remote_id,
+                                                   gint64               from,
+                                                   gint64               to,
+                                                   GPtrArray           *busy,
+                                                   gint64               read_at,
+                                                   GError             **error);
+/* The cached busy times overlapping [from, to) of the provider's selected
+ * calendars that block under its tentative/oof policy, sorted: a GPtrArray
+ * of BkBusyTime with the calendar's id, name and colour. */
+GPtrArray           *bk_store_list_calendar_busy  (BkStore             *self,
+                                                   const char          *provider,
+                                                   gint64               from,
+                                                   gint64               to,
+                                                   GError             **error);
+/* The parts of [from, to) that some selected calendar of @provider has never
+ * been read for (merged BkInterval), and in @out_oldest_read (may be NULL)
+ * the oldest read time among the covering reads (0 if none). */
+GArray              *bk_store_list_uncovered      (BkStore             *self,
+                                                   const char          *provider,
+                                                   gint64               from,
+                                                   gint64               to,
+                                                   gint64              *out_oldest_read,
+                                                   GError             **error);
+
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (BkCalendar, bk_calendar_free)
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (BkBusyTime, bk_busy_time_free)
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (BkIntegration, bk_integration_free)
+
+/* End of the calendar sources section.                                    */
+/* ====================================================================== */
+
+/* ====================================================================== */
+/* Sync with the backend (issue 5). Implemented in bk-store-sync.c. An
+ * appointment is pending while an outbox entry's payload names it in
+ * "appointment_id"; what the backend sends never overwrites such a row.  */
+
+/* The appointment with @id, or NULL with BK_STORE_ERROR_NOT_FOUND. */
+BkAppointment       *bk_store_get_appointment     (BkStore             *self,
+                                                   const char          *id,
+                                                   GError             **error);
+/* One page of the backend's change feed, in one transaction: stores
+ * @appointments (BkAppointment as the backend has them; rows with queued
+ * local changes are left alone, the local conflict flag is kept) and sets
+ * the sync state @cursor_key to @cursor, so a pass cut after any page
+ * resumes after it. */
+gboolean             bk_store_apply_feed_page     (BkStore             *self,
+                                                   GPtrArray           *appointments,
+                                                   const char          *cursor_key,
+                                                   const char          *cursor,
+                                                   GError             **error);
+/* The backend accepted outbox entry @seq: removes it and stores
+ * @confirmed (may be NULL) as the backend answered, no longer pending
+ * unless another entry still names it; one transaction. */
+gboolean             bk_store_outbox_complete     (BkStore             *self,
+                                                   gint64               seq,
+                                                   BkAppointment       *confirmed,
+                                                   GError             **error);
+/* The backend refused outbox entry @seq for good: removes it, keeps it with
+ * @message in the refusals (bk_store_list_refusals()), and clears the
+ * pending flag of the appointment it named; one transaction. */
+gboolean             bk_store_outbox_refuse       (BkStore             *self,
+                                                   gint64               seq,
+                                                   const char          *message,
+                                                   GError             **error);
+/* Changes the backend refused, oldest first: a GPtrArray of BkOutboxEntry
+ * whose last_error says why. */
+GPtrArray           *bk_store_list_refusals       (BkStore             *self,
+                                                   GError             **error);
+/* The refusal of the latest change to appointment @id, or NULL. */
+char                *bk_store_get_refusal         (BkStore             *self,
+                                                   const char          *appointment_id,
+                                                   GError             **error);
+/* Queued outbox entries (refusals not counted). */
+guint                bk_store_outbox_count        (BkStore             *self,
+                                                   GError             **error);
+
+/* End of the sync section.                                                */
+/* ====================================================================== */
 
 G_END_DECLS
