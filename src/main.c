@@ -1,10 +1,25 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
+#define G_LOG_DOMAIN "bookable"
+
 #include "config.h"
 
-#include <glib.h>
+#include <glib/gi18n.h>
+#include <locale.h>
+
+#include "bk-application.h"
 
 int
-main (int argc, char *argv[])
+main (int   argc,
+      char *argv[])
 {
-  return 0;
+  g_autoptr(BkApplication) app = NULL;
+
+  setlocale (LC_ALL, "");
+  bindtextdomain (GETTEXT_PACKAGE, LOCALEDIR);
+  bind_textdomain_codeset (GETTEXT_PACKAGE, "UTF-8");
+  textdomain (GETTEXT_PACKAGE);
+
+  app = bk_application_new ();
+
+  return g_application_run (G_APPLICATION (app), argc, argv);
 }

@@ -1,2 +1,32 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
-/* placeholder: being written */
+#define G_LOG_DOMAIN "bk-office365-calendar-panel"
+
+#include "config.h"
+
+#include <glib/gi18n.h>
+
+#include "bk-office365-calendar-panel.h"
+
+/* Connecting the calendar needs OAuth and the sync engine, which come in a
+ * later version; until then the panel says so rather than offering buttons
+ * that do nothing. */
+struct _BkOffice365CalendarPanel
+{
+  AdwBin parent_instance;
+};
+
+G_DEFINE_FINAL_TYPE (BkOffice365CalendarPanel, bk_office365_calendar_panel, ADW_TYPE_BIN)
+
+static void
+bk_office365_calendar_panel_class_init (BkOffice365CalendarPanelClass *klass)
+{
+  GtkWidgetClass *widget_class = GTK_WIDGET_CLASS (klass);
+
+  gtk_widget_class_set_template_from_resource (widget_class, RESOURCE_PATH "/ui/bk-office365-calendar-panel.ui");
+}
+
+static void
+bk_office365_calendar_panel_init (BkOffice365CalendarPanel *self)
+{
+  gtk_widget_init_template (GTK_WIDGET (self));
+}

@@ -1,0 +1,199 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#define G_LOG_DOMAIN "bk-appointment-row"
+
+#include "config.h"
+
+#include <glib/gi18n.h>
+
+#include "bk-appointment.h"
+#include "bk-appointment-row.h"
+
+struct _BkAppointmentRow
+{
+  AdwBin         parent_instance;
+
+  BkAppointment *appointment;
+
+  /* template children */
+  GtkLabel      *day_label;
+  GtkLabel      *email_label;
+  GtkLabel      *name_label;
+  GtkLabel      *status_label;
+  GtkLabel      *time_label;
+};
+
+enum {
+  PROP_0,
+  PROP_APPOINTMENT,
+  N_PROPS
+};
+
+G_DEFINE_FINAL_TYPE (BkAppointmentRow, bk_appointment_row, ADW_TYPE_BIN)
+
+static GParamSpec *properties [N_PROPS];
+
+static G_DEFINE_QUARK (bk-appointment-row-day-heading, day_heading)
+static G_DEFINE_QUARK (bk-appointment-row-times, times)
+
+static const char *
+describe_status (BkAppointment *appointment)
+{
+  if (bk_appointment_get_conflict (appointment))
+    return _("Conflict");
+  switch (bk_appointment_get_status (appointment))
+    {
+    case BK_APPOINTMENT_STATUS_CANCELLED:
+      return _("Cancelled");
+    case BK_APPOINTMENT_STATUS_RESCHEDULED:
+      return _("Rescheduled");
+    case BK_APPOINTMENT_STATUS_BOOKED:
+    default:
+      break;
+    }
+  if (bk_appointment_get_pending (appointment))
+    return _("Not yet sent");
+  return NULL;
+}
+
+static void
+update_labels (BkAppointmentRow *self)
+{
+  BkAppointment *appt = self->appointment;
+  const char *heading = NULL;
+  const char *status = NULL;
+
+  if (appt != NULL)
+    {
+      heading = g_object_get_qdata (G_OBJECT (appt), day_heading_quark ());
+      status = describe_status (appt);
+    }
+
+  gtk_label_set_label (self->day_label, heading ? heading : "");
+  gtk_widget_set_visible (GTK_WIDGET (self->day_label), heading != NULL);
+  gtk_label_set_label (self->time_label,
+                       appt ? g_object_get_qdata (G_OBJECT (appt), times_quark ()) : "");
+  gtk_label_set_label (self->name_label, appt ? bk_appointment_get_client_name (appt) : "");
+  gtk_label_set_label (self->email_label, appt ? bk_appointment_get_client_email (appt) : "");
+  gtk_label_set_label (self->status_label, status ? status : "");
+  gtk_widget_set_visible (GTK_WIDGET (self->status_label), status != NULL);
+
+  if (appt != NULL && bk_appointment_get_status (appt) == BK_APPOINTMENT_STATUS_CANCELLED)
+    gtk_widget_add_css_class (GTK_WIDGET (self), "cancelled");
+  else
+    gtk_widget_remove_css_class (GTK_WIDGET (self), "cancelled");
+}
+
+static void
+bk_appointment_row_dispose (GObject *object)
+{
+  BkAppointmentRow *self = BK_APPOINTMENT_ROW (object);
+
+  gtk_widget_dispose_template (GTK_WIDGET (self), BK_TYPE_APPOINTMENT_ROW);
+  g_clear_object (&self->appointment);
+
+  G_OBJECT_CLASS (bk_appointment_row_parent_class)->dispose (object);
+}
+
+static void
+bk_appointment_row_get_property (GObject    *object,
+                                 guint       prop_id,
+                                 GValue     *value,
+                                 GParamSpec *pspec)
+{
+  BkAppointmentRow *self = BK_APPOINTMENT_ROW (object);
+
+  switch (prop_id)
+    {
+    case PROP_APPOINTMENT:
+      g_value_set_object (value, self->appointment);
+      break;
+
+    default:
+      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+    }
+}
+
+static void
+bk_appointment_row_set_property (GObject      *object,
+                                 guint         prop_id,
+                                 const GValue *value,
+                                 GParamSpec   *pspec)
+{
+  BkAppointmentRow *self = BK_APPOINTMENT_ROW (object);
+
+  switch (prop_id)
+    {
+    case PROP_APPOINTMENT:
+      bk_appointment_row_set_appointment (self, g_value_get_object (value));
+      break;
+
+    default:
+      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+    }
+}
+
+static void
+bk_appointment_row_class_init (BkAppointmentRowClass *klass)
+{
+  GObjectClass *object_class = G_OBJECT_CLASS (klass);
+  GtkWidgetClass *widget_class = GTK_WIDGET_CLASS (klass);
+
+  object_class->dispose = bk_appointment_row_dispose;
+  object_class->get_property = bk_appointment_row_get_property;
+  object_class->set_property = bk_appointment_row_set_property;
+
+  properties [PROP_APPOINTMENT] =
+    g_param_spec_object ("appointment", NULL, NULL,
+                         BK_TYPE_APPOINTMENT,
+                         (G_PARAM_READWRITE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS));
+  g_object_class_install_properties (object_class, N_PROPS, properties);
+
+  gtk_widget_class_set_template_from_resource (widget_class, RESOURCE_PATH "/ui/bk-appointment-row.ui");
+  gtk_widget_class_bind_template_child (widget_class, BkAppointmentRow, day_label);
+  gtk_widget_class_bind_template_child (widget_class, BkAppointmentRow, email_label);
+  gtk_widget_class_bind_template_child (widget_class, BkAppointmentRow, name_label);
+  gtk_widget_class_bind_template_child (widget_class, BkAppointmentRow, status_label);
+  gtk_widget_class_bind_template_child (widget_class, BkAppointmentRow, time_label);
+  gtk_widget_class_set_accessible_role (widget_class, GTK_ACCESSIBLE_ROLE_GROUP);
+}
+
+static void
+bk_appointment_row_init (BkAppointmentRow *self)
+{
+  gtk_widget_init_template (GTK_WIDGET (self));
+}
+
+BkAppointment *
+bk_appointment_row_get_appointment (BkAppointmentRow *self)
+{
+  g_return_val_if_fail (BK_IS_APPOINTMENT_ROW (self), NULL);
+
+  return self->appointment;
+}
+
+void
+bk_appointment_row_set_appointment (BkAppointmentRow *self,
+                                    BkAppointment    *appointment)
+{
+  g_return_if_fail (BK_IS_APPOINTMENT_ROW (self));
+  g_return_if_fail (appointment == NULL || BK_IS_APPOINTMENT (appointment));
+
+  if (!g_set_object (&self->appointment, appointment))
+    return;
+
+  update_labels (self);
+  g_object_notify_by_pspec (G_OBJECT (self), properties [PROP_APPOINTMENT]);
+}
+
+void
+bk_appointment_row_annotate (BkAppointment *appointment,
+                             const char    *day_heading,
+                             const char    *times)
+{
+  g_return_if_fail (BK_IS_APPOINTMENT (appointment));
+
+  g_object_set_qdata_full (G_OBJECT (appointment), day_heading_quark (),
+                           g_strdup (day_heading), g_free);
+  g_object_set_qdata_full (G_OBJECT (appointment), times_quark (),
+                           g_strdup (times), g_free);
+}
