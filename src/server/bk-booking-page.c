@@ -301,7 +301,7 @@ append_slots (GString    *out,
 
       if (!bk_server_parse_time (start, &a) || !bk_server_parse_time (end, &b))
         continue;
-      day = format_local (page->tz, a, _("%A, %e %B %Y"));
+      day = format_local (page->tz, a, _("%A, %-d %B %Y"));
       from = format_local (page->tz, a, "%H:%M");
       to = format_local (page->tz, b, "%H:%M");
       if (g_strcmp0 (day, current_day) != 0)
@@ -486,7 +486,7 @@ render_confirmation (Page       *page,
 
   bk_server_parse_time (json_object_get_string_member (appointment, "start"), &s);
   bk_server_parse_time (json_object_get_string_member (appointment, "end"), &e);
-  when = format_local (page->tz, s, _("%A, %e %B %Y, %H:%M"));
+  when = format_local (page->tz, s, _("%A, %-d %B %Y, %H:%M"));
   to = format_local (page->tz, e, "%H:%M");
   html_begin (out, page, _("You are booked"));
   g_string_append_printf (out, "<h1>%s</h1><div class=\"card\" id=\"confirmation\"><p>", _("You are booked"));
@@ -618,7 +618,7 @@ cancel_route (PGconn          *conn,
     g_autofree char *when = NULL;
 
     bk_server_parse_time (json_object_get_string_member (appointment, "start"), &s);
-    when = format_local (page->tz, s, _("%A, %e %B %Y, %H:%M"));
+    when = format_local (page->tz, s, _("%A, %-d %B %Y, %H:%M"));
     append_escaped (out, when);
   }
   g_string_append (out, "</strong> <span class=\"muted\">(");
