@@ -897,7 +897,7 @@ test_page_time_zones (void)
   g_autoptr(GDateTime) local = g_date_time_to_timezone (utc, kiri);
   g_autofree char *utc_label = g_date_time_format (utc, "%H:%M–");
   g_autofree char *kiri_label = g_date_time_format (local, "%H:%M–");
-  g_autofree char *kiri_day = g_date_time_format (local, "%A, %e %B %Y");
+  g_autofree char *kiri_day = g_date_time_format (local, "%A, %-d %B %Y");
   g_autoptr(BkTestResponse) a = page_request ("/book/alice?tz=UTC", NULL, NULL, NULL);
   g_autoptr(BkTestResponse) b = page_request ("/book/alice?tz=Pacific/Kiritimati", NULL, NULL, NULL);
   g_autoptr(BkTestResponse) c = page_request ("/book/alice?tz=Not/AZone", NULL, NULL, NULL);
