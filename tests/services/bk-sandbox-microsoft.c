@@ -87,25 +87,7 @@ sb_parse_object (const char  *text,
                  gssize       length,
                  GError     **error)
 {
-  g_autoptr(JsonParser) parser = json_parser_new ();
-  JsonNode *root;
-
-  if (text == NULL || !json_parser_load_from_data (parser, text, length, error))
-    {
-      if (error != NULL && *error == NULL)
-        g_set_error_literal (error, BK_SANDBOX_MICROSOFT_ERROR,
-                             BK_SANDBOX_MICROSOFT_ERROR_INVALID, "Empty body");
-      return NULL;
-    }
-  root = json_parser_get_root (parser);
-  if (root == NULL || !JSON_NODE_HOLDS_OBJECT (root))
-    {
-      g_set_error_literal (error, BK_SANDBOX_MICROSOFT_ERROR,
-                           BK_SANDBOX_MICROSOFT_ERROR_INVALID,
-                           "The body is not a JSON object");
-      return NULL;
-    }
-  return json_object_ref (json_node_get_object (root));
+  return sbc_parse_object (text, length, BK_SANDBOX_MICROSOFT_ERROR, BK_SANDBOX_MICROSOFT_ERROR_INVALID, error);
 }
 
 char *
@@ -120,9 +102,7 @@ sb_object_to_string (JsonObject *object)
 static GBytes *
 request_body_bytes (SbRequest *req)
 {
-  if (req->msg == NULL)
-    return NULL;
-  return soup_message_body_flatten (soup_server_message_get_request_body (req->msg));
+  return req->msg != NULL ? sbc_request_body (req->msg) : NULL;
 }
 
 JsonObject *
@@ -222,36 +202,9 @@ route_template (const char *method,
 static void
 count_request (SbRequest *req)
 {
-  BkSandboxMicrosoft *self = req->self;
   g_autofree char *route = route_template (req->method, req->path);
-  guint64 *count = g_hash_table_lookup (self->route_counts, route);
 
-  if (count == NULL)
-    {
-      count = g_new0 (guint64, 1);
-      g_hash_table_insert (self->route_counts, g_steal_pointer (&route), count);
-    }
-  (*count)++;
-  self->requests++;
-}
-
-static void
-send_reply (SbRequest *req)
-{
-  SoupMessageHeaders *headers = soup_server_message_get_response_headers (req->msg);
-
-  if (req->dropped)
-    {
-      g_autoptr(GIOStream) stream = soup_server_message_steal_connection (req->msg);
-
-      g_io_stream_close (stream, NULL, NULL);
-      return;
-    }
-  soup_server_message_set_status (req->msg, req->status != 0 ? req->status : 500, NULL);
-  if (req->body != NULL)
-    soup_server_message_set_response (req->msg, req->content_type, SOUP_MEMORY_COPY,
-                                      req->body->str, req->body->len);
-  soup_message_headers_replace (headers, "Cache-Control", "no-cache");
+  sbc_stats_count (&req->self->stats, route);
 }
 
 static void
@@ -299,9 +252,9 @@ server_cb (SoupServer        *server,
       count_request (&req);
       dispatch_microsoft (&req);
       if (req.body != NULL && !req.dropped)
-        self->bytes_sent += req.body->len;
+        self->stats.bytes_sent += req.body->len;
     }
-  send_reply (&req);
+  sbc_server_reply (msg, req.status, req.content_type, req.body, req.dropped);
   g_mutex_unlock (&self->lock);
 
   g_free (req.content_type);
@@ -316,7 +269,7 @@ bk_sandbox_microsoft_finalize (GObject *object)
 {
   BkSandboxMicrosoft *self = (BkSandboxMicrosoft *)object;
 
-  bk_sandbox_microsoft_stop (self);
+  sbc_server_stop (&self->http);
   sb_state_clear (self);
   g_clear_pointer (&self->users, g_ptr_array_unref);
   g_clear_pointer (&self->codes, g_hash_table_unref);
@@ -324,7 +277,6 @@ bk_sandbox_microsoft_finalize (GObject *object)
   g_clear_pointer (&self->access_tokens, g_hash_table_unref);
   g_clear_pointer (&self->pages, g_hash_table_unref);
   g_clear_pointer (&self->faults, g_ptr_array_unref);
-  g_clear_pointer (&self->route_counts, g_hash_table_unref);
   g_clear_pointer (&self->clients, g_hash_table_unref);
   g_clear_pointer (&self->tenant_id, g_free);
   g_mutex_clear (&self->lock);
@@ -367,63 +319,18 @@ bk_sandbox_microsoft_set_page_size (BkSandboxMicrosoft *self,
   g_mutex_unlock (&self->lock);
 }
 
-static gpointer
-serve_thread (gpointer data)
-{
-  BkSandboxMicrosoft *self = data;
-
-  g_main_context_push_thread_default (self->context);
-  g_main_loop_run (self->loop);
-  g_main_context_pop_thread_default (self->context);
-  return NULL;
-}
-
 gboolean
 bk_sandbox_microsoft_start (BkSandboxMicrosoft  *self,
                             GMainContext        *context,
                             guint                port,
                             GError             **error)
 {
-  g_autoslist(GUri) uris = NULL;
-  gboolean listening;
-
   g_return_val_if_fail (BK_IS_SANDBOX_MICROSOFT (self), FALSE);
-  g_return_val_if_fail (self->server == NULL, FALSE);
+  g_return_val_if_fail (self->http.server == NULL, FALSE);
   g_return_val_if_fail (port <= G_MAXUINT16, FALSE);
 
-  self->context = context != NULL ? g_main_context_ref (context) : g_main_context_new ();
-  self->server = soup_server_new ("server-header", "Microsoft-IIS/10.0 bookable-sandbox", NULL);
-  soup_server_add_handler (self->server, NULL, server_cb, self, NULL);
-
-  /* The listener's sources go to the thread-default context. */
-  g_main_context_push_thread_default (self->context);
-  listening = soup_server_listen_local (self->server, port, SOUP_SERVER_LISTEN_IPV4_ONLY, error);
-  g_main_context_pop_thread_default (self->context);
-  if (!listening)
-    {
-      g_clear_object (&self->server);
-      g_clear_pointer (&self->context, g_main_context_unref);
-      return FALSE;
-    }
-
-  uris = soup_server_get_uris (self->server);
-  self->url = g_strdup_printf ("http://127.0.0.1:%d", g_uri_get_port (uris->data));
-  if (context == NULL)
-    {
-      self->loop = g_main_loop_new (self->context, FALSE);
-      self->thread = g_thread_new ("sandbox-microsoft", serve_thread, self);
-    }
-  return TRUE;
-}
-
-static gboolean
-stop_in_thread_cb (gpointer data)
-{
-  BkSandboxMicrosoft *self = data;
-
-  soup_server_disconnect (self->server);
-  g_main_loop_quit (self->loop);
-  return G_SOURCE_REMOVE;
+  return sbc_server_start (&self->http, "Microsoft-IIS/10.0 bookable-sandbox", context, port,
+                           server_cb, self, error);
 }
 
 void
@@ -431,19 +338,7 @@ bk_sandbox_microsoft_stop (BkSandboxMicrosoft *self)
 {
   g_return_if_fail (BK_IS_SANDBOX_MICROSOFT (self));
 
-  if (self->server == NULL)
-    return;
-  if (self->thread != NULL)
-    {
-      g_main_context_invoke (self->context, stop_in_thread_cb, self);
-      g_thread_join (g_steal_pointer (&self->thread));
-      g_clear_pointer (&self->loop, g_main_loop_unref);
-    }
-  else
-    soup_server_disconnect (self->server);
-  g_clear_object (&self->server);
-  g_clear_pointer (&self->context, g_main_context_unref);
-  g_clear_pointer (&self->url, g_free);
+  sbc_server_stop (&self->http);
 }
 
 const char *
@@ -451,16 +346,16 @@ bk_sandbox_microsoft_get_url (BkSandboxMicrosoft *self)
 {
   g_return_val_if_fail (BK_IS_SANDBOX_MICROSOFT (self), NULL);
 
-  return self->url;
+  return self->http.url;
 }
 
 char *
 bk_sandbox_microsoft_dup_graph_url (BkSandboxMicrosoft *self)
 {
   g_return_val_if_fail (BK_IS_SANDBOX_MICROSOFT (self), NULL);
-  g_return_val_if_fail (self->url != NULL, NULL);
+  g_return_val_if_fail (self->http.url != NULL, NULL);
 
-  return g_strconcat (self->url, "/v1.0", NULL);
+  return g_strconcat (self->http.url, "/v1.0", NULL);
 }
 
 char *
@@ -472,18 +367,13 @@ bk_sandbox_microsoft_control (BkSandboxMicrosoft *self,
 {
   g_autofree char *bare_path = NULL;
   g_autoptr(GHashTable) query = NULL;
-  const char *question;
   SbRequest req = { self, NULL, method, NULL, NULL, 0, NULL, NULL, FALSE };
   char *answer;
 
   g_return_val_if_fail (BK_IS_SANDBOX_MICROSOFT (self), NULL);
   g_return_val_if_fail (method != NULL && path != NULL, NULL);
 
-  question = strchr (path, '?');
-  bare_path = question != NULL ? g_strndup (path, question - path) : g_strdup (path);
-  if (question != NULL)
-    query = soup_form_decode (question + 1);
-  req.path = bare_path;
+  req.path = bare_path = sbc_split_path (path, &query);
   req.query = query;
 
   g_mutex_lock (&self->lock);
@@ -497,18 +387,13 @@ bk_sandbox_microsoft_control (BkSandboxMicrosoft *self,
   return answer;
 }
 
-gboolean
-bk_sandbox_microsoft_load_data (BkSandboxMicrosoft  *self,
-                                const char          *json,
-                                GError             **error)
+static gboolean
+load_root (BkSandboxMicrosoft  *self,
+           JsonObject          *root,
+           GError             **error)
 {
-  g_autoptr(JsonObject) root = NULL;
   gboolean ok;
 
-  g_return_val_if_fail (BK_IS_SANDBOX_MICROSOFT (self), FALSE);
-  g_return_val_if_fail (json != NULL, FALSE);
-
-  root = sb_parse_object (json, -1, error);
   if (root == NULL)
     return FALSE;
   g_mutex_lock (&self->lock);
@@ -518,18 +403,31 @@ bk_sandbox_microsoft_load_data (BkSandboxMicrosoft  *self,
 }
 
 gboolean
+bk_sandbox_microsoft_load_data (BkSandboxMicrosoft  *self,
+                                const char          *json,
+                                GError             **error)
+{
+  g_autoptr(JsonObject) root = NULL;
+
+  g_return_val_if_fail (BK_IS_SANDBOX_MICROSOFT (self), FALSE);
+  g_return_val_if_fail (json != NULL, FALSE);
+
+  root = sb_parse_object (json, -1, error);
+  return load_root (self, root, error);
+}
+
+gboolean
 bk_sandbox_microsoft_load_data_file (BkSandboxMicrosoft  *self,
                                      const char          *path,
                                      GError             **error)
 {
-  g_autofree char *contents = NULL;
+  g_autoptr(JsonObject) root = NULL;
 
   g_return_val_if_fail (BK_IS_SANDBOX_MICROSOFT (self), FALSE);
   g_return_val_if_fail (path != NULL, FALSE);
 
-  if (!g_file_get_contents (path, &contents, NULL, error))
-    return FALSE;
-  return bk_sandbox_microsoft_load_data (self, contents, error);
+  root = sbc_load_object_file (path, BK_SANDBOX_MICROSOFT_ERROR, BK_SANDBOX_MICROSOFT_ERROR_INVALID, error);
+  return load_root (self, root, error);
 }
 
 void

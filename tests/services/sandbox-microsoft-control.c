@@ -265,23 +265,10 @@ static void
 handle_stats (SbRequest *req)
 {
   g_autoptr(JsonObject) root = json_object_new ();
-  JsonObject *routes = json_object_new ();
-  GHashTableIter iter;
-  const char *route;
-  guint64 *count;
 
   if (g_str_equal (req->method, "DELETE"))
-    {
-      g_hash_table_remove_all (req->self->route_counts);
-      req->self->requests = 0;
-      req->self->bytes_sent = 0;
-    }
-  g_hash_table_iter_init (&iter, req->self->route_counts);
-  while (g_hash_table_iter_next (&iter, (gpointer *)&route, (gpointer *)&count))
-    json_object_set_int_member (routes, route, *count);
-  json_object_set_int_member (root, "requests", req->self->requests);
-  json_object_set_int_member (root, "bytesSent", req->self->bytes_sent);
-  json_object_set_object_member (root, "routes", routes);
+    sbc_stats_reset (&req->self->stats);
+  sbc_stats_to_json (&req->self->stats, root);
   sb_reply_object (req, 200, root);
 }
 
@@ -526,14 +513,7 @@ bk_sandbox_microsoft_get_request_count (BkSandboxMicrosoft *self,
   g_return_val_if_fail (BK_IS_SANDBOX_MICROSOFT (self), 0);
 
   g_mutex_lock (&self->lock);
-  if (route == NULL)
-    count = self->requests;
-  else
-    {
-      guint64 *found = g_hash_table_lookup (self->route_counts, route);
-
-      count = found != NULL ? *found : 0;
-    }
+  count = sbc_stats_get (&self->stats, route);
   g_mutex_unlock (&self->lock);
   return count;
 }
@@ -546,7 +526,7 @@ bk_sandbox_microsoft_get_bytes_sent (BkSandboxMicrosoft *self)
   g_return_val_if_fail (BK_IS_SANDBOX_MICROSOFT (self), 0);
 
   g_mutex_lock (&self->lock);
-  bytes = self->bytes_sent;
+  bytes = self->stats.bytes_sent;
   g_mutex_unlock (&self->lock);
   return bytes;
 }
@@ -557,8 +537,6 @@ bk_sandbox_microsoft_reset_stats (BkSandboxMicrosoft *self)
   g_return_if_fail (BK_IS_SANDBOX_MICROSOFT (self));
 
   g_mutex_lock (&self->lock);
-  g_hash_table_remove_all (self->route_counts);
-  self->requests = 0;
-  self->bytes_sent = 0;
+  sbc_stats_reset (&self->stats);
   g_mutex_unlock (&self->lock);
 }

@@ -76,15 +76,14 @@ sb_fault_new_from_json (JsonObject  *spec,
 JsonObject *
 sb_fault_to_json (SbFault *fault)
 {
-  JsonObject *object = json_object_new ();
+  const char *kind = NULL;
+  JsonObject *object;
 
   for (guint i = 0; i < G_N_ELEMENTS (fault_names); i++)
     if (fault_names[i].kind == fault->kind)
-      json_object_set_string_member (object, "kind", fault_names[i].name);
-  json_object_set_int_member (object, "count", fault->count);
-  json_object_set_string_member (object, "path", fault->path);
+      kind = fault_names[i].name;
+  object = sbc_fault_describe (kind, fault->count, fault->path, fault->fired);
   json_object_set_int_member (object, "retryAfter", fault->retry_after);
-  json_object_set_int_member (object, "fired", fault->fired);
   if (fault->kind == SB_FAULT_FAIL_FROM_PAGE)
     {
       json_object_set_string_member (object, "calendar", fault->calendar);
@@ -103,13 +102,9 @@ take_fault (SbRequest *req,
     {
       SbFault *fault = g_ptr_array_index (req->self->faults, i);
 
-      if ((kinds & (1u << fault->kind)) == 0 || fault->count == 0
-          || !g_str_has_prefix (req->path, fault->path))
-        continue;
-      if (fault->count > 0)
-        fault->count--;
-      fault->fired++;
-      return fault;
+      if ((kinds & (1u << fault->kind)) != 0
+          && sbc_fault_fire (&fault->count, &fault->fired, fault->path, req->path))
+        return fault;
     }
   return NULL;
 }
@@ -209,13 +204,10 @@ sb_faults_fail_page (SbRequest  *req,
     {
       SbFault *fault = g_ptr_array_index (req->self->faults, i);
 
-      if (fault->kind != SB_FAULT_FAIL_FROM_PAGE || fault->count == 0
-          || page_index + 1 < fault->page || !g_str_has_prefix (req->path, fault->path)
-          || (fault->calendar != NULL && g_strcmp0 (fault->calendar, calendar_id) != 0))
+      if (fault->kind != SB_FAULT_FAIL_FROM_PAGE || page_index + 1 < fault->page
+          || (fault->calendar != NULL && g_strcmp0 (fault->calendar, calendar_id) != 0)
+          || !sbc_fault_fire (&fault->count, &fault->fired, fault->path, req->path))
         continue;
-      if (fault->count > 0)
-        fault->count--;
-      fault->fired++;
       reply_status (req, fault->status, fault->retry_after);
       return TRUE;
     }

@@ -222,7 +222,7 @@ reply_event (SbRequest        *req,
   g_autofree char *tz_name = NULL;
   g_autoptr(JsonObject) object = NULL;
   g_autofree char *context = g_strdup_printf ("%s/v1.0/$metadata#users('%s')/events/$entity",
-                                              req->self->url,
+                                              req->self->http.url,
                                               instance->event->calendar->owner->id);
 
   sb_graph_prefer_zone (req, &tz, &tz_name);
@@ -250,7 +250,7 @@ handle_me (SbRequest *req,
            SbUser    *user)
 {
   g_autoptr(JsonObject) object = json_object_new ();
-  g_autofree char *context = g_strdup_printf ("%s/v1.0/$metadata#users/$entity", req->self->url);
+  g_autofree char *context = g_strdup_printf ("%s/v1.0/$metadata#users/$entity", req->self->http.url);
 
   json_object_set_string_member (object, "@odata.context", context);
   json_object_set_array_member (object, "businessPhones", json_array_new ());
@@ -290,7 +290,7 @@ handle_calendars (SbRequest *req,
   guint skip = query_uint (req, "$skip", 0);
   guint top = MIN (query_uint (req, "$top", req->self->page_size), req->self->page_size);
   g_autofree char *context = g_strdup_printf ("%s/v1.0/$metadata#users('%s')/calendars",
-                                              req->self->url, user->id);
+                                              req->self->http.url, user->id);
 
   top = MAX (top, 1);
   for (guint i = skip; i < user->calendars->len && i < skip + top; i++)
@@ -307,7 +307,7 @@ handle_calendars (SbRequest *req,
       const char *select = sb_query (req, "$select");
       g_autofree char *select_escaped = select != NULL ? g_uri_escape_string (select, ",", FALSE) : NULL;
 
-      next = g_strdup_printf ("%s/v1.0/me/calendars?%%24top=%u%s%s&%%24skip=%u", req->self->url, top,
+      next = g_strdup_printf ("%s/v1.0/me/calendars?%%24top=%u%s%s&%%24skip=%u", req->self->http.url, top,
                               select != NULL ? "&%24select=" : "", select != NULL ? select_escaped : "",
                               skip + top);
       json_object_set_string_member (root, "@odata.nextLink", next);

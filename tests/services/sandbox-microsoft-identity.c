@@ -118,7 +118,7 @@ reply_oauth_error (SbRequest  *req,
   g_autofree char *trace = sb_new_guid ();
   g_autofree char *correlation = sb_new_guid ();
   g_autofree char *description = NULL;
-  g_autofree char *uri = g_strdup_printf ("%s/error?code=%u", req->self->url, aadsts);
+  g_autofree char *uri = g_strdup_printf ("%s/error?code=%u", req->self->http.url, aadsts);
   JsonArray *codes = json_array_new ();
 
   description = g_strdup_printf ("AADSTS%u: %s\r\nTrace ID: %s\r\nCorrelation ID: %s\r\nTimestamp: %s",
@@ -157,7 +157,7 @@ make_id_token (BkSandboxMicrosoft *self,
 {
   static const char header[] = "{\"typ\":\"JWT\",\"alg\":\"none\"}";
   g_autoptr(JsonObject) claims = json_object_new ();
-  g_autofree char *issuer = g_strdup_printf ("%s/%s/v2.0", self->url, self->tenant_id);
+  g_autofree char *issuer = g_strdup_printf ("%s/%s/v2.0", self->http.url, self->tenant_id);
   g_autofree char *payload = NULL;
   g_autofree char *head64 = base64url (header, strlen (header));
   g_autofree char *body64 = NULL;

@@ -5,6 +5,7 @@
 #include <libsoup/soup.h>
 
 #include "bk-sandbox-microsoft.h"
+#include "sandbox-common.h"
 
 G_BEGIN_DECLS
 
@@ -147,11 +148,7 @@ struct _BkSandboxMicrosoft
   GObject       parent_instance;
 
   GMutex        lock;
-  SoupServer   *server;
-  GMainContext *context;
-  GMainLoop    *loop;
-  GThread      *thread;
-  char         *url;
+  SbcServer     http;           /* http.url: "http://127.0.0.1:PORT" */
   char         *tenant_id;
 
   /* Configuration (reset restores the startup values). */
@@ -174,9 +171,7 @@ struct _BkSandboxMicrosoft
   guint64       seq;
 
   /* Statistics of Microsoft routes. */
-  GHashTable   *route_counts;     /* "GET /v1.0/me" → guint64* */
-  guint64       requests;
-  guint64       bytes_sent;
+  SbcStats      stats;
 };
 
 /* bk-sandbox-microsoft.c: replies */
@@ -266,8 +261,6 @@ GTimeZone   *sb_time_zone_lookup       (const char         *name);
 gboolean     sb_parse_local            (const char         *text,
                                         GTimeZone          *tz,
                                         GDateTime         **out);
-gboolean     sb_parse_instant          (const char         *text,
-                                        gint64             *out);
 char        *sb_format_local           (gint64              unix_seconds,
                                         GTimeZone          *tz);
 gboolean     sb_event_parse            (SbEvent            *event,

@@ -240,9 +240,7 @@ sb_state_init (BkSandboxMicrosoft *self)
   self->pages = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, sb_page_free);
   self->faults = g_ptr_array_new_with_free_func ((GDestroyNotify)sb_fault_free);
   self->deny_consent = FALSE;
-  self->route_counts = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
-  self->requests = 0;
-  self->bytes_sent = 0;
+  sbc_stats_init (&self->stats);
 }
 
 void
@@ -255,7 +253,7 @@ sb_state_clear (BkSandboxMicrosoft *self)
   g_clear_pointer (&self->access_tokens, g_hash_table_unref);
   g_clear_pointer (&self->users, g_ptr_array_unref);
   g_clear_pointer (&self->faults, g_ptr_array_unref);
-  g_clear_pointer (&self->route_counts, g_hash_table_unref);
+  sbc_stats_clear (&self->stats);
   g_clear_pointer (&self->consent_user, g_free);
 }
 
@@ -586,7 +584,7 @@ parse_original_start (SbEvent    *event,
 {
   g_autoptr(GDateTime) local = NULL;
 
-  if (sb_parse_instant (text, out))
+  if (sbc_parse_instant (text, out))
     return TRUE;
   if (!sb_parse_local (text, event->tz, &local))
     return FALSE;

@@ -14,8 +14,6 @@
  * cancelled and moved occurrences. Occurrences keep their wall-clock time
  * in the series' zone, so they move in UTC across a DST change. */
 
-#define MAX_OCCURRENCES 100000
-
 /* The Windows names Exchange uses most, with the IANA zone they mean. */
 static const char *const windows_zones[][2] = {
   { "UTC", "UTC" },
@@ -65,27 +63,6 @@ sb_parse_local (const char  *text,
     return FALSE;
   *out = g_date_time_new (tz, y, mo, d, h, mi, (int) s);
   return *out != NULL;
-}
-
-gboolean
-sb_parse_instant (const char *text,
-                  gint64     *out)
-{
-  g_autoptr(GDateTime) dt = NULL;
-  g_autofree char *fixed = NULL;
-  size_t length;
-
-  if (text == NULL || (length = strlen (text)) < 20)
-    return FALSE;
-  /* A raw "+01:00" in a query string arrives form-decoded as " 01:00". */
-  fixed = g_strdup (text);
-  if (fixed[length - 6] == ' ')
-    fixed[length - 6] = '+';
-  dt = g_date_time_new_from_iso8601 (fixed, NULL);
-  if (dt == NULL)
-    return FALSE;
-  *out = g_date_time_to_unix (dt);
-  return TRUE;
 }
 
 char *
@@ -205,19 +182,6 @@ parse_day_name (const char   *name,
 }
 
 static gboolean
-parse_date (const char *text,
-            GDate      *out)
-{
-  int y, m, d, n = 0;
-
-  if (text == NULL || sscanf (text, "%4d-%2d-%2d%n", &y, &m, &d, &n) != 3 || text[n] != '\0'
-      || !g_date_valid_dmy (d, m, y))
-    return FALSE;
-  g_date_set_dmy (out, d, m, y);
-  return TRUE;
-}
-
-static gboolean
 parse_pattern (JsonObject   *pattern,
                SbRecurrence *out,
                GError      **error)
@@ -264,14 +228,14 @@ parse_range (JsonObject   *range,
 {
   const char *type = json_object_get_string_member_with_default (range, "type", "");
 
-  if (!parse_date (json_object_get_string_member_with_default (range, "startDate", NULL), &out->start_date))
+  if (!sbc_parse_date (json_object_get_string_member_with_default (range, "startDate", NULL), &out->start_date))
     return set_invalid (error, "recurrence.range.startDate must be YYYY-MM-DD");
   if (g_str_equal (type, "noEnd"))
     out->range = SB_RANGE_NO_END;
   else if (g_str_equal (type, "endDate"))
     {
       out->range = SB_RANGE_END_DATE;
-      if (!parse_date (json_object_get_string_member_with_default (range, "endDate", NULL), &out->end_date)
+      if (!sbc_parse_date (json_object_get_string_member_with_default (range, "endDate", NULL), &out->end_date)
           || g_date_compare (&out->end_date, &out->start_date) < 0)
         return set_invalid (error, "recurrence.range.endDate must be YYYY-MM-DD, not before startDate");
     }
@@ -305,77 +269,31 @@ sb_recurrence_parse (JsonObject    *recurrence,
 
 /* ------------------------------------------------------------- expansion */
 
-typedef gboolean (*VisitFunc) (const GDate *date, gpointer data);
-
-typedef struct
-{
-  const SbRecurrence *recurrence;
-  guint               emitted;
-  VisitFunc           visit;
-  gpointer            data;
-} Walk;
-
-/* Applies the range; FALSE ends the walk. Numbered ranges count cancelled
- * occurrences too, as Exchange does. */
-static gboolean
-walk_emit (Walk        *walk,
-           const GDate *date)
-{
-  const SbRecurrence *r = walk->recurrence;
-
-  if (g_date_compare (date, &r->start_date) < 0)
-    return TRUE;
-  if (r->range == SB_RANGE_END_DATE && g_date_compare (date, &r->end_date) > 0)
-    return FALSE;
-  if ((r->range == SB_RANGE_NUMBERED && walk->emitted >= r->count) || walk->emitted >= MAX_OCCURRENCES)
-    return FALSE;
-  walk->emitted++;
-  return walk->visit (date, walk->data);
-}
-
+/* Graph's pattern + range as the shared walker's rule. */
 static void
 walk_recurrence (const SbRecurrence *r,
-                 VisitFunc           visit,
+                 SbcDateVisit        visit,
                  gpointer            data)
 {
-  Walk walk = { r, 0, visit, data };
-  GDate day = r->start_date;
+  static const SbcFreq freqs[] = {
+    [SB_PATTERN_DAILY] = SBC_FREQ_DAILY,
+    [SB_PATTERN_WEEKLY] = SBC_FREQ_WEEKLY,
+    [SB_PATTERN_ABSOLUTE_MONTHLY] = SBC_FREQ_MONTHLY_BY_DAY,
+  };
+  SbcRule rule = {
+    .freq = freqs[r->pattern],
+    .interval = r->interval,
+    .days_of_week = r->days_of_week,
+    .week_start = r->first_day_of_week,
+    .day_of_month = r->day_of_month,
+    .first = r->start_date,
+    .count = r->range == SB_RANGE_NUMBERED ? r->count : 0,
+    .has_last = r->range == SB_RANGE_END_DATE,
+    .last = r->end_date,
+  };
 
-  if (r->pattern == SB_PATTERN_DAILY)
-    {
-      while (walk_emit (&walk, &day))
-        g_date_add_days (&day, r->interval);
-    }
-  else if (r->pattern == SB_PATTERN_WEEKLY)
-    {
-      GDate week = r->start_date;
-
-      g_date_subtract_days (&week, (g_date_get_weekday (&week) - r->first_day_of_week + 7) % 7);
-      for (guint guard = 0; guard < MAX_OCCURRENCES; guard++, g_date_add_days (&week, 7 * r->interval))
-        for (guint offset = 0; offset < 7; offset++)
-          {
-            day = week;
-            g_date_add_days (&day, offset);
-            if ((r->days_of_week & (1u << (g_date_get_weekday (&day) % 7))) != 0
-                && !walk_emit (&walk, &day))
-              return;
-          }
-    }
-  else
-    {
-      guint month = g_date_get_month (&day), year = g_date_get_year (&day);
-
-      for (guint guard = 0; guard < MAX_OCCURRENCES; guard++)
-        {
-          /* Outlook puts "the 31st" on the last day of shorter months. */
-          g_date_set_dmy (&day, MIN (r->day_of_month, g_date_get_days_in_month (month, year)), month, year);
-          if (!walk_emit (&walk, &day))
-            return;
-          month += r->interval;
-          year += (month - 1) / 12;
-          month = (month - 1) % 12 + 1;
-        }
-    }
+  /* Numbered ranges count cancelled occurrences too, as Exchange does. */
+  sbc_rule_walk (&rule, visit, data);
 }
 
 /* The occurrence on local @date, keeping the series' wall-clock times. */
@@ -407,17 +325,6 @@ occurrence_times (SbEvent     *event,
                          g_date_time_get_second (event->end_local));
   *out_start = g_date_time_to_unix (start);
   *out_end = g_date_time_to_unix (end);
-}
-
-static gboolean
-overlaps (gint64 start,
-          gint64 end,
-          gint64 window_start,
-          gint64 window_end)
-{
-  if (start == end)
-    return start >= window_start && start < window_end;
-  return start < window_end && end > window_start;
 }
 
 static SbException *
@@ -454,7 +361,7 @@ expand_visit (const GDate *date,
   if (instance.start >= data->window_end)
     return FALSE;
   if (find_exception (data->event, instance.start) == NULL
-      && overlaps (instance.start, instance.end, data->window_start, data->window_end))
+      && sbc_overlaps (instance.start, instance.end, data->window_start, data->window_end))
     g_array_append_val (data->out, instance);
   return TRUE;
 }
@@ -473,7 +380,7 @@ sb_expand (SbEvent *event,
                               g_date_time_to_unix (event->end_local), 0, FALSE };
 
       instance.original_start = instance.start;
-      if (overlaps (instance.start, instance.end, window_start, window_end))
+      if (sbc_overlaps (instance.start, instance.end, window_start, window_end))
         g_array_append_val (out_instances, instance);
       return;
     }
@@ -493,7 +400,7 @@ sb_expand (SbEvent *event,
       end = sb_exception_time (event, exception->overrides, "end");
       instance.start = g_date_time_to_unix (start);
       instance.end = g_date_time_to_unix (end);
-      if (overlaps (instance.start, instance.end, window_start, window_end))
+      if (sbc_overlaps (instance.start, instance.end, window_start, window_end))
         g_array_append_val (out_instances, instance);
     }
 }

@@ -82,7 +82,7 @@ serve_page (SbRequest *req,
   g_autoptr(JsonObject) root = json_object_new ();
   JsonArray *value = json_array_new ();
   guint end = MIN (page->offset + page->page_size, page->items->len);
-  g_autofree char *context = g_strdup_printf ("%s/v1.0/$metadata#Collection(event)", self->url);
+  g_autofree char *context = g_strdup_printf ("%s/v1.0/$metadata#Collection(event)", self->http.url);
 
   if (sb_faults_fail_page (req, page->calendar_id, page->page_index))
     {
@@ -200,11 +200,11 @@ parse_window_bound (const char *text,
 
   if (text == NULL)
     return FALSE;
-  if (sb_parse_instant (text, out))
+  if (sbc_parse_instant (text, out))
     return TRUE;
   /* Graph reads a bound without an offset as UTC. */
   utc = g_strconcat (text, "Z", NULL);
-  return sb_parse_instant (utc, out);
+  return sbc_parse_instant (utc, out);
 }
 
 static char *
@@ -285,7 +285,7 @@ serve_new_view (SbRequest  *req,
     }
   page->items = render_window (req, calendar, page->window_start, page->window_end, NULL);
   page->calendar_id = g_strdup (calendar->id);
-  page->base = g_strconcat (req->self->url, req->path, NULL);
+  page->base = g_strconcat (req->self->http.url, req->path, NULL);
   page->extra_query = delta ? NULL : window_query (req);
   page->page_size = requested_page_size (req);
   page->delta = delta;

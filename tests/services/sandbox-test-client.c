@@ -4,7 +4,6 @@
 #include "config.h"
 
 #include <glib/gi18n.h>
-#include <sys/random.h>
 
 #include "sandbox-test-client.h"
 
@@ -22,9 +21,7 @@ sbt_fixture_setup (SbtFixture    *fixture,
   g_assert_no_error (error);
   fixture->url = bk_sandbox_microsoft_get_url (fixture->sandbox);
   g_assert_true (g_str_has_prefix (fixture->url, "http://127.0.0.1:"));
-  fixture->session = soup_session_new ();
-  /* Loopback only; GIO's default resolver would want the GNOME proxy schema. */
-  soup_session_set_proxy_resolver (fixture->session, NULL);
+  fixture->session = sbc_session_new ();
 }
 
 void
@@ -36,15 +33,6 @@ sbt_fixture_teardown (SbtFixture    *fixture,
   g_clear_object (&fixture->sandbox);
 }
 
-void
-sbt_response_free (SbtResponse *response)
-{
-  g_free (response->body);
-  g_clear_pointer (&response->headers, soup_message_headers_unref);
-  g_clear_error (&response->error);
-  g_free (response);
-}
-
 SbtResponse *
 sbt_request (SbtFixture        *fixture,
              const char        *method,
@@ -53,27 +41,7 @@ sbt_request (SbtFixture        *fixture,
              const char        *body,
              const char *const *headers)
 {
-  g_autoptr(SoupMessage) msg = soup_message_new (method, url);
-  g_autoptr(GBytes) bytes = NULL;
-  SbtResponse *response = g_new0 (SbtResponse, 1);
-
-  g_assert_nonnull (msg);
-  soup_message_add_flags (msg, SOUP_MESSAGE_NO_REDIRECT);
-  for (guint i = 0; headers != NULL && headers[i] != NULL; i += 2)
-    if (headers[i + 1] != NULL)
-      soup_message_headers_append (soup_message_get_request_headers (msg), headers[i], headers[i + 1]);
-  if (body != NULL)
-    {
-      g_autoptr(GBytes) request = g_bytes_new (body, strlen (body));
-
-      soup_message_set_request_body_from_bytes (msg, content_type, request);
-    }
-  bytes = soup_session_send_and_read (fixture->session, msg, NULL, &response->error);
-  response->status = soup_message_get_status (msg);
-  response->headers = soup_message_headers_ref (soup_message_get_response_headers (msg));
-  if (bytes != NULL)
-    response->body = g_strndup (g_bytes_get_data (bytes, NULL), g_bytes_get_size (bytes));
-  return response;
+  return sbc_request (fixture->session, method, url, content_type, body, headers);
 }
 
 SbtResponse *
@@ -94,20 +62,6 @@ sbt_graph (SbtFixture *fixture,
 }
 
 JsonObject *
-sbt_json (SbtResponse *response)
-{
-  g_autoptr(JsonParser) parser = json_parser_new ();
-  JsonNode *root;
-
-  if (response->body == NULL || !json_parser_load_from_data (parser, response->body, -1, NULL))
-    return NULL;
-  root = json_parser_get_root (parser);
-  if (root == NULL || !JSON_NODE_HOLDS_OBJECT (root))
-    return NULL;
-  return json_object_ref (json_node_get_object (root));
-}
-
-JsonObject *
 sbt_control (SbtFixture *fixture,
              const char *route,
              const char *json_body,
@@ -120,47 +74,6 @@ sbt_control (SbtFixture *fixture,
   if (response->status != status)
     g_error ("POST /_sandbox/%s: %u %s", route, response->status, response->body);
   return sbt_json (response);
-}
-
-static char *
-base64url (const guchar *data,
-           gsize         length)
-{
-  char *text = g_base64_encode (data, length);
-
-  g_strdelimit (text, "+", '-');
-  g_strdelimit (text, "/", '_');
-  g_strdelimit (text, "=", '\0');
-  return text;
-}
-
-void
-sbt_pkce (char **out_verifier,
-          char **out_challenge)
-{
-  guchar random[32];
-  guint8 digest[32];
-  gsize length = sizeof digest;
-  g_autoptr(GChecksum) checksum = g_checksum_new (G_CHECKSUM_SHA256);
-
-  g_assert_cmpint (getrandom (random, sizeof random, 0), ==, sizeof random);
-  *out_verifier = base64url (random, sizeof random);
-  g_checksum_update (checksum, (const guchar *)*out_verifier, -1);
-  g_checksum_get_digest (checksum, digest, &length);
-  *out_challenge = base64url (digest, length);
-}
-
-char *
-sbt_query_value (const char *url,
-                 const char *name)
-{
-  g_autoptr(GUri) uri = g_uri_parse (url, G_URI_FLAGS_ENCODED_QUERY, NULL);
-  g_autoptr(GHashTable) params = NULL;
-
-  if (uri == NULL || g_uri_get_query (uri) == NULL)
-    return NULL;
-  params = g_uri_parse_params (g_uri_get_query (uri), -1, "&", G_URI_PARAMS_NONE, NULL);
-  return params != NULL ? g_strdup (g_hash_table_lookup (params, name)) : NULL;
 }
 
 gint64

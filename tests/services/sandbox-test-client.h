@@ -5,6 +5,7 @@
 #include <libsoup/soup.h>
 
 #include "bk-sandbox-microsoft.h"
+#include "sandbox-common-test.h"
 
 G_BEGIN_DECLS
 
@@ -18,20 +19,18 @@ typedef struct
   const char         *url;
 } SbtFixture;
 
-typedef struct
-{
-  guint               status;
-  char               *body;
-  SoupMessageHeaders *headers;
-  GError             *error;
-} SbtResponse;
+typedef SbcResponse SbtResponse;
 
 void         sbt_fixture_setup    (SbtFixture    *fixture,
                                    gconstpointer  data);
 void         sbt_fixture_teardown (SbtFixture    *fixture,
                                    gconstpointer  data);
-void         sbt_response_free    (SbtResponse   *response);
-G_DEFINE_AUTOPTR_CLEANUP_FUNC (SbtResponse, sbt_response_free)
+/* The generic parts live in sandbox-common-test.c. */
+#define sbt_response_free sbc_response_free
+#define sbt_json          sbc_json
+#define sbt_pkce          sbc_pkce
+#define sbt_query_value   sbc_query_value
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (SbtResponse, sbc_response_free)
 
 /* @headers: NULL-terminated name, value pairs (or NULL). */
 SbtResponse *sbt_request          (SbtFixture    *fixture,
@@ -46,19 +45,14 @@ SbtResponse *sbt_graph            (SbtFixture    *fixture,
                                    const char    *token,
                                    const char    *prefer,
                                    const char    *json_body);
-JsonObject  *sbt_json             (SbtResponse   *response);
 /* POST to /_sandbox/ROUTE and assert @status; returns the parsed answer. */
 JsonObject  *sbt_control          (SbtFixture    *fixture,
                                    const char    *route,
                                    const char    *json_body,
                                    guint          status);
-void         sbt_pkce             (char         **out_verifier,
-                                   char         **out_challenge);
 /* The whole authorize → token dance; returns the token response. */
 JsonObject  *sbt_sign_in          (SbtFixture    *fixture,
                                    const char    *login_hint);
-char        *sbt_query_value      (const char    *url,
-                                   const char    *name);
 gint64       sbt_error_code       (JsonObject    *oauth_error);
 
 G_END_DECLS

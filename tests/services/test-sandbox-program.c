@@ -14,29 +14,18 @@
 static void
 test_program (void)
 {
-  g_autofree char *program = g_build_filename (g_getenv ("BK_BUILD_ROOT"), "tests", "services", "sandbox-microsoft", NULL);
   g_autofree char *data = g_build_filename (g_getenv ("BK_SOURCE_ROOT"), "tests", "services", "sample-microsoft.json", NULL);
   g_autoptr(GSubprocess) process = NULL;
-  g_autoptr(GDataInputStream) lines = NULL;
-  g_autoptr(GError) error = NULL;
-  g_autofree char *first = NULL;
+  g_autofree char *url = NULL;
   g_autofree char *users_url = NULL;
   g_autoptr(SbtResponse) users = NULL, me = NULL;
   g_autoptr(JsonObject) root = NULL;
   SbtFixture client = { 0 };
   JsonObject *expert;
 
-  process = g_subprocess_new (G_SUBPROCESS_FLAGS_STDOUT_PIPE, &error,
-                              program, "--port", "0", "--page-size", "5", "--data", data, NULL);
-  g_assert_no_error (error);
-  lines = g_data_input_stream_new (g_subprocess_get_stdout_pipe (process));
-  first = g_data_input_stream_read_line (lines, NULL, NULL, &error);
-  g_assert_no_error (error);
-  g_assert_true (g_str_has_prefix (first, "BOOKABLE_SANDBOX_URL=http://127.0.0.1:"));
-
-  client.url = first + strlen ("BOOKABLE_SANDBOX_URL=");
-  client.session = soup_session_new ();
-  soup_session_set_proxy_resolver (client.session, NULL);
+  process = sbc_spawn_program ("sandbox-microsoft", &url, "--port", "0", "--page-size", "5", "--data", data, NULL);
+  client.url = url;
+  client.session = sbc_session_new ();
   users_url = g_strconcat (client.url, "/_sandbox/users", NULL);
   users = sbt_request (&client, "GET", users_url, NULL, NULL, NULL);
   g_assert_cmpuint (users->status, ==, 200);
@@ -47,27 +36,14 @@ test_program (void)
   me = sbt_graph (&client, "GET", "/me", NULL, NULL, NULL);
   g_assert_cmpuint (me->status, ==, 401);
   g_clear_object (&client.session);
-
-  g_subprocess_send_signal (process, SIGTERM);
-  g_subprocess_wait (process, NULL, &error);
-  g_assert_no_error (error);
-  g_assert_true (g_subprocess_get_if_exited (process));
-  g_assert_cmpint (g_subprocess_get_exit_status (process), ==, 0);
+  sbc_stop_program (process);
 }
 
 static void
 test_bad_data (void)
 {
-  g_autofree char *program = g_build_filename (g_getenv ("BK_BUILD_ROOT"), "tests", "services", "sandbox-microsoft", NULL);
-  g_autoptr(GSubprocess) process = NULL;
-  g_autoptr(GError) error = NULL;
-
-  process = g_subprocess_new (G_SUBPROCESS_FLAGS_STDOUT_SILENCE | G_SUBPROCESS_FLAGS_STDERR_SILENCE, &error,
-                              program, "--data", "/nonexistent/data.json", NULL);
-  g_assert_no_error (error);
-  g_subprocess_wait (process, NULL, &error);
-  g_assert_no_error (error);
-  g_assert_cmpint (g_subprocess_get_exit_status (process), !=, 0);
+  g_assert_cmpint (sbc_run_program ("sandbox-microsoft", "--data", "/nonexistent/data.json", NULL), ==, 1);
+  g_assert_cmpint (sbc_run_program ("sandbox-microsoft", "--page-size", "0", NULL), ==, 2);
 }
 
 int
