@@ -138,6 +138,67 @@ test_one_slot (void)
 }
 
 static void
+put_done_cb (GObject      *object,
+             GAsyncResult *result,
+             gpointer      user_data)
+{
+  Burst *burst = user_data;
+  SoupMessage *msg = soup_session_get_async_result_message (SOUP_SESSION (object), result);
+  g_autoptr(GBytes) bytes = soup_session_send_and_read_finish (SOUP_SESSION (object), result, NULL);
+
+  if (bytes != NULL && soup_message_get_status (msg) == 200)
+    burst->created++;
+  else
+    burst->others++;
+  burst->pending--;
+  g_object_unref (msg);
+}
+
+/* Uploads of one expert's window at once (a killed app's request still
+ * running beside its retry) must take turns, not fail on each other's rows. */
+static void
+test_concurrent_slot_uploads (void)
+{
+  Burst burst = { .ids = g_ptr_array_new_with_free_func (g_free) };
+  gint64 base = 5 * DAY;
+  g_autofree char *from = bk_test_time (base), *to = bk_test_time (base + DAY);
+  g_autofree char *u = g_strdup_printf ("%s/api/v1/me/slots?from=%s&to=%s", server_a->url, from, to);
+  g_autoptr(GString) body = g_string_new ("[");
+  g_autofree char *auth = g_strconcat ("Bearer ", token, NULL);
+  g_autofree char *count = NULL;
+  g_autofree char *sql = NULL;
+
+  for (guint i = 0; i < 40; i++)
+    {
+      g_autofree char *s = bk_test_time (base + i * 1800), *e = bk_test_time (base + (i + 1) * 1800);
+      g_string_append_printf (body, "%s{\"start\":\"%s\",\"end\":\"%s\"}", i ? "," : "", s, e);
+    }
+  g_string_append_c (body, ']');
+
+  burst.session = bk_test_session_new ();
+  for (guint i = 0; i < 20; i++)
+    {
+      SoupMessage *msg = soup_message_new ("PUT", u);
+      g_autoptr(GBytes) b = g_bytes_new (body->str, body->len);
+
+      soup_message_headers_replace (soup_message_get_request_headers (msg), "Authorization", auth);
+      soup_message_set_request_body_from_bytes (msg, "application/json", b);
+      burst.pending++;
+      soup_session_send_and_read_async (burst.session, msg, G_PRIORITY_DEFAULT, NULL, put_done_cb, &burst);
+    }
+  wait_for (&burst);
+
+  g_assert_cmpuint (burst.others, ==, 0);
+  g_assert_cmpuint (burst.created, ==, 20);
+  sql = g_strdup_printf ("SELECT count (*) FROM slots s JOIN experts e ON e.id = s.expert_id"
+                         " WHERE e.slug = 'conc' AND s.start_at >= '%s' AND s.start_at < '%s'",
+                         from, to);
+  count = bk_test_sql (sql);
+  g_assert_cmpstr (count, ==, "40");
+  burst_clear (&burst);
+}
+
+static void
 test_two_processes (void)
 {
   BkTestServer *server_b = bk_test_server_start (bk_test_cluster_url ());
@@ -210,6 +271,7 @@ main (int   argc,
 
   g_test_add_func ("/server/concurrency/one-slot", test_one_slot);
   g_test_add_func ("/server/concurrency/two-processes", test_two_processes);
+  g_test_add_func ("/server/concurrency/slot-uploads", test_concurrent_slot_uploads);
   g_test_add_func ("/server/concurrency/kill-during-burst", test_kill_during_burst);
   status = g_test_run ();
 
