@@ -383,28 +383,8 @@ call_finish (BkGraphClient  *self,
   return g_task_propagate_pointer (G_TASK (result), error);
 }
 
-static BkHttpRequest *
-new_request (BkGraphClient *self,
-             const char    *method,
-             const char    *path_format,
-             ...) G_GNUC_PRINTF (3, 4);
-
-static BkHttpRequest *
-new_request (BkGraphClient *self,
-             const char    *method,
-             const char    *path_format,
-             ...)
-{
-  g_autofree char *path = NULL;
-  g_autofree char *uri = NULL;
-  va_list args;
-
-  va_start (args, path_format);
-  path = g_strdup_vprintf (path_format, args);
-  va_end (args);
-  uri = g_strconcat (self->graph_url, path, NULL);
-  return bk_http_request_new (method, uri);
-}
+#define new_request(self, method, ...) \
+  bk_http_request_new_for_path ((method), (self)->graph_url, __VA_ARGS__)
 
 static char *
 escape_segment (const char *id)

@@ -141,6 +141,27 @@ bk_http_request_new (const char *method,
 }
 
 BkHttpRequest *
+bk_http_request_new_for_path (const char *method,
+                              const char *base_url,
+                              const char *path_format,
+                              ...)
+{
+  g_autofree char *path = NULL;
+  g_autofree char *uri = NULL;
+  va_list args;
+
+  g_return_val_if_fail (method != NULL, NULL);
+  g_return_val_if_fail (base_url != NULL, NULL);
+  g_return_val_if_fail (path_format != NULL, NULL);
+
+  va_start (args, path_format);
+  path = g_strdup_vprintf (path_format, args);
+  va_end (args);
+  uri = g_strconcat (base_url, path, NULL);
+  return bk_http_request_new (method, uri);
+}
+
+BkHttpRequest *
 bk_http_request_ref (BkHttpRequest *request)
 {
   g_return_val_if_fail (request != NULL, NULL);

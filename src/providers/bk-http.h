@@ -65,6 +65,12 @@ typedef gboolean (*BkHttpRetryFunc) (guint               status,
 GType          bk_http_request_get_type       (void) G_GNUC_CONST;
 BkHttpRequest *bk_http_request_new            (const char     *method,
                                                const char     *uri);
+/* @method on @base_url followed by the printf-formatted path (the API
+ * clients' "{graph}/me/events/%s"). */
+BkHttpRequest *bk_http_request_new_for_path   (const char     *method,
+                                               const char     *base_url,
+                                               const char     *path_format,
+                                               ...) G_GNUC_PRINTF (3, 4);
 BkHttpRequest *bk_http_request_ref            (BkHttpRequest  *request);
 void           bk_http_request_unref          (BkHttpRequest  *request);
 const char    *bk_http_request_get_method     (BkHttpRequest  *request);

@@ -43,14 +43,8 @@ static void
 add_event_members (JsonBuilder   *builder,
                    BkAppointment *appointment)
 {
-  const char *name = bk_appointment_get_client_name (appointment);
   const char *note = bk_appointment_get_note (appointment);
-  g_autofree char *subject = NULL;
-
-  if (name != NULL && *name != '\0')
-    subject = g_strdup_printf (_("Appointment with %s"), name);
-  else
-    subject = g_strdup (_("Appointment"));
+  g_autofree char *subject = bk_calendar_dup_appointment_title (appointment);
 
   json_builder_set_member_name (builder, "subject");
   json_builder_add_string_value (builder, subject);
@@ -97,19 +91,17 @@ static char *
 dup_destination (BkOffice365CalendarStrategy  *self,
                  GError                      **error)
 {
-  g_autoptr(GPtrArray) calendars = bk_store_list_calendars (_bk_office365_calendar_strategy_get_store (self), PROVIDER, error);
+  g_autoptr(GError) local_error = NULL;
+  char *destination = bk_calendar_dup_destination (_bk_office365_calendar_strategy_get_store (self),
+                                                   PROVIDER, &local_error);
 
-  if (calendars == NULL)
-    return NULL;
-  for (guint i = 0; i < calendars->len; i++)
-    {
-      const BkCalendar *calendar = g_ptr_array_index (calendars, i);
-
-      if (calendar->destination)
-        return g_strdup (calendar->remote_id);
-    }
-  g_set_error_literal (error, BK_GRAPH_ERROR, BK_GRAPH_ERROR_ACCESS_DENIED,
-                       _("No Office 365 calendar is chosen for new appointments. Choose a destination calendar you can edit."));
+  if (destination != NULL)
+    return destination;
+  if (local_error != NULL)
+    g_propagate_error (error, g_steal_pointer (&local_error));
+  else
+    g_set_error_literal (error, BK_GRAPH_ERROR, BK_GRAPH_ERROR_ACCESS_DENIED,
+                         _("No Office 365 calendar is chosen for new appointments. Choose a destination calendar you can edit."));
   return NULL;
 }
 
@@ -123,7 +115,6 @@ event_created_cb (GObject      *object,
   BkAppointment *appointment = g_task_get_task_data (task);
   g_autoptr(GError) error = NULL;
   g_autoptr(JsonObject) event = NULL;
-  g_autoptr(GPtrArray) rows = NULL;
   const char *event_id;
 
   event = bk_graph_client_create_event_finish (BK_GRAPH_CLIENT (object), result, &error);
@@ -137,10 +128,7 @@ event_created_cb (GObject      *object,
   /* stored before success is reported: a crash now leaves the id known,
    * and a retry returns the same event anyway (transactionId) */
   event_id = json_object_get_string_member (event, "id");
-  bk_appointment_set_calendar_event_id (appointment, event_id);
-  rows = g_ptr_array_new ();
-  g_ptr_array_add (rows, appointment);
-  if (!bk_store_upsert_appointments (_bk_office365_calendar_strategy_get_store (self), rows, &error))
+  if (!bk_calendar_store_event_id (_bk_office365_calendar_strategy_get_store (self), appointment, event_id, &error))
     {
       g_task_return_error (task, g_steal_pointer (&error));
       return;
@@ -173,16 +161,6 @@ _bk_office365_calendar_strategy_create_appointment_async (BkAvailabilityStrategy
   event = build_new_event (appointment);
   bk_graph_client_create_event_async (graph, destination, event, cancellable,
                                       event_created_cb, g_steal_pointer (&task));
-}
-
-char *
-_bk_office365_calendar_strategy_create_appointment_finish (BkAvailabilityStrategy  *strategy,
-                                GAsyncResult            *result,
-                                GError                 **error)
-{
-  g_return_val_if_fail (g_task_is_valid (result, strategy), NULL);
-
-  return g_task_propagate_pointer (G_TASK (result), error);
 }
 
 static void
@@ -270,14 +248,4 @@ _bk_office365_calendar_strategy_cancel_appointment_async (BkAvailabilityStrategy
     }
   bk_graph_client_delete_event_async (graph, event_id, cancellable,
                                       event_changed_cb, g_steal_pointer (&task));
-}
-
-gboolean
-_bk_office365_calendar_strategy_boolean_finish (BkAvailabilityStrategy  *strategy,
-                     GAsyncResult            *result,
-                     GError                 **error)
-{
-  g_return_val_if_fail (g_task_is_valid (result, strategy), FALSE);
-
-  return g_task_propagate_boolean (G_TASK (result), error);
 }

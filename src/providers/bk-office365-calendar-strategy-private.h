@@ -22,9 +22,6 @@ void      _bk_office365_calendar_strategy_create_appointment_async  (BkAvailabil
                                                                      GCancellable            *cancellable,
                                                                      GAsyncReadyCallback      callback,
                                                                      gpointer                 user_data);
-char     *_bk_office365_calendar_strategy_create_appointment_finish (BkAvailabilityStrategy  *strategy,
-                                                                     GAsyncResult            *result,
-                                                                     GError                 **error);
 void      _bk_office365_calendar_strategy_update_appointment_async  (BkAvailabilityStrategy  *strategy,
                                                                      BkAppointment           *appointment,
                                                                      GCancellable            *cancellable,
@@ -35,8 +32,5 @@ void      _bk_office365_calendar_strategy_cancel_appointment_async  (BkAvailabil
                                                                      GCancellable            *cancellable,
                                                                      GAsyncReadyCallback      callback,
                                                                      gpointer                 user_data);
-gboolean  _bk_office365_calendar_strategy_boolean_finish            (BkAvailabilityStrategy  *strategy,
-                                                                     GAsyncResult            *result,
-                                                                     GError                 **error);
 
 G_END_DECLS

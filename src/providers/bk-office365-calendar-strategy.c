@@ -1,6 +1,10 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
 /* bk-office365-calendar-strategy.c: availability from Office 365 calendars.
  *
+ * (What is not Graph-specific — the sign-in bookkeeping, disconnect, the
+ * busy cache with fail-closed coverage, slots from it — is shared with
+ * Google in bk-calendar-strategy.c.)
+ *
  * - Slots are the rules' slots minus the busy times of every selected
  *   calendar, read live over Graph each time and cached in the store (with
  *   the window read and when). The cache is the single path: a live read is
@@ -24,7 +28,6 @@
 #include <glib/gi18n.h>
 
 #include "bk-availability-rules.h"
-#include "bk-oauth-flow.h"
 #include "bk-office365-calendar-strategy-private.h"
 #include "bk-settings.h"
 
@@ -109,12 +112,7 @@ _bk_office365_calendar_strategy_note_error (BkOffice365CalendarStrategy *self,
 {
   if (g_error_matches (error, BK_GRAPH_ERROR, BK_GRAPH_ERROR_RECONNECT_NEEDED) &&
       self->account != NULL)
-    {
-      g_autoptr(GError) local_error = NULL;
-
-      if (!bk_store_set_reconnect_needed (self->store, PROVIDER, TRUE, error->message, &local_error))
-        g_warning ("Could not record that Office 365 needs reconnecting: %s", local_error->message);
-    }
+    bk_calendar_note_reconnect_needed (self->store, PROVIDER, error);
 }
 
 static gboolean
@@ -139,103 +137,26 @@ bk_office365_calendar_strategy_dup_transaction_id (const char *appointment_id)
 /* ---------------------------------------------------------------------- */
 /* Connect and disconnect                                                 */
 
-typedef struct
-{
-  BkOAuthFlow   *flow;
-  BkOAuthTokens *tokens;
-  char          *account;
-} Connect;
-
 static void
-connect_free (gpointer data)
+forget_account (BkOffice365CalendarStrategy *self)
 {
-  Connect *connect = data;
-
-  g_clear_object (&connect->flow);
-  g_clear_pointer (&connect->tokens, bk_oauth_tokens_free);
-  g_free (connect->account);
-  g_free (connect);
-}
-
-static void
-connect_calendars_cb (GObject      *object,
-                      GAsyncResult *result,
-                      gpointer      user_data)
-{
-  g_autoptr(GTask) task = user_data;
-  BkOffice365CalendarStrategy *self = BK_OFFICE365_CALENDAR_STRATEGY (object);
-  Connect *connect = g_task_get_task_data (task);
-  g_autoptr(GError) error = NULL;
-  g_autoptr(GPtrArray) calendars = NULL;
-
-  calendars = bk_office365_calendar_strategy_refresh_calendars_finish (self, result, &error);
-  if (calendars == NULL ||
-      !bk_store_set_active_source (self->store, BK_SOURCE_OFFICE365_CALENDAR, &error))
-    {
-      g_task_return_error (task, g_steal_pointer (&error));
-      return;
-    }
-  g_task_return_pointer (task, g_strdup (connect->account), g_free);
-}
-
-static void
-connect_stored_cb (GObject      *object,
-                   GAsyncResult *result,
-                   gpointer      user_data)
-{
-  g_autoptr(GTask) task = user_data;
-  BkOffice365CalendarStrategy *self = g_task_get_source_object (task);
-  Connect *connect = g_task_get_task_data (task);
-  g_autoptr(GError) error = NULL;
-  GCancellable *cancellable;
-
-  if (!bk_token_store_store_finish (BK_TOKEN_STORE (object), result, &error) ||
-      !bk_store_set_integration_account (self->store, PROVIDER, connect->account,
-                                         connect->tokens->display_name, &error))
-    {
-      g_task_return_error (task, g_steal_pointer (&error));
-      return;
-    }
-
-  /* a fresh token source: a reconnect must not inherit the old state */
   g_clear_object (&self->graph);
-  use_account (self, connect->account);
-  cancellable = g_task_get_cancellable (task);
-  bk_office365_calendar_strategy_refresh_calendars_async (self, cancellable,
-                                                          connect_calendars_cb, g_steal_pointer (&task));
+  g_clear_object (&self->tokens);
+  g_clear_pointer (&self->account, g_free);
 }
 
-static void
-connect_flow_cb (GObject      *object,
-                 GAsyncResult *result,
-                 gpointer      user_data)
-{
-  g_autoptr(GTask) task = user_data;
-  BkOffice365CalendarStrategy *self = g_task_get_source_object (task);
-  Connect *connect = g_task_get_task_data (task);
-  g_autoptr(GError) error = NULL;
-
-  connect->tokens = bk_oauth_flow_run_finish (BK_OAUTH_FLOW (object), result, &error);
-  if (connect->tokens == NULL)
-    {
-      g_task_return_error (task, g_steal_pointer (&error));
-      return;
-    }
-  if (connect->tokens->account == NULL || *connect->tokens->account == '\0')
-    {
-      g_task_return_new_error (task, BK_GRAPH_ERROR, BK_GRAPH_ERROR_BAD_RESPONSE,
-                               _("Microsoft did not say which account signed in; try connecting again."));
-      return;
-    }
-  connect->account = g_strdup (connect->tokens->account);
-  {
-    GCancellable *cancellable = g_task_get_cancellable (task);
-
-    bk_token_store_store_async (self->token_store, BK_OFFICE365_TOKEN_PROVIDER, connect->account,
-                                connect->tokens, cancellable,
-                                connect_stored_cb, g_steal_pointer (&task));
-  }
-}
+/* Microsoft's id_token names the account: no resolve step. */
+static const BkCalendarConnectHooks connect_hooks = {
+  .provider = PROVIDER,
+  .token_provider = BK_OFFICE365_TOKEN_PROVIDER,
+  .source = BK_SOURCE_OFFICE365_CALENDAR,
+  .forget_account = (void (*) (gpointer)) forget_account,
+  .refresh_calendars_async = (BkCalendarAsyncFunc) bk_office365_calendar_strategy_refresh_calendars_async,
+  .refresh_calendars_finish = (BkCalendarListFinishFunc) bk_office365_calendar_strategy_refresh_calendars_finish,
+  .error_quark = bk_graph_error_quark,
+  .error_code = BK_GRAPH_ERROR_BAD_RESPONSE,
+  .no_account_message = N_("Microsoft did not say which account signed in; try connecting again."),
+};
 
 void
 bk_office365_calendar_strategy_connect_async (BkOffice365CalendarStrategy *self,
@@ -246,23 +167,13 @@ bk_office365_calendar_strategy_connect_async (BkOffice365CalendarStrategy *self,
                                               gpointer                     user_data)
 {
   g_autoptr(BkOAuthProvider) provider = NULL;
-  GTask *task;
-  Connect *connect;
 
   g_return_if_fail (BK_IS_OFFICE365_CALENDAR_STRATEGY (self));
   g_return_if_fail (open_uri != NULL);
 
-  task = g_task_new (self, cancellable, callback, user_data);
-  g_task_set_source_tag (task, bk_office365_calendar_strategy_connect_async);
-  connect = g_new0 (Connect, 1);
-  g_task_set_task_data (task, connect, connect_free);
-
   provider = bk_settings_new_microsoft_provider (self->settings);
-  connect->flow = bk_oauth_flow_new (self->http, provider);
-  bk_oauth_flow_run_async (connect->flow, cancellable, connect_flow_cb, task);
-  /* run_async has the listener up and the URL ready when it returns */
-  if (bk_oauth_flow_get_authorize_uri (connect->flow) != NULL)
-    open_uri (bk_oauth_flow_get_authorize_uri (connect->flow), open_uri_data);
+  bk_calendar_connect_async (self, &connect_hooks, self->store, self->http, self->token_store, provider,
+                             open_uri, open_uri_data, cancellable, callback, user_data);
 }
 
 char *
@@ -272,37 +183,7 @@ bk_office365_calendar_strategy_connect_finish (BkOffice365CalendarStrategy  *sel
 {
   g_return_val_if_fail (g_task_is_valid (result, self), NULL);
 
-  return g_task_propagate_pointer (G_TASK (result), error);
-}
-
-static void
-disconnect_cleared_cb (GObject      *object,
-                       GAsyncResult *result,
-                       gpointer      user_data)
-{
-  g_autoptr(GTask) task = user_data;
-  BkOffice365CalendarStrategy *self = g_task_get_source_object (task);
-  g_autoptr(GError) error = NULL;
-
-  if (!bk_token_store_clear_finish (BK_TOKEN_STORE (object), result, &error) &&
-      !g_error_matches (error, BK_TOKEN_STORE_ERROR, BK_TOKEN_STORE_ERROR_NOT_FOUND))
-    {
-      g_task_return_error (task, g_steal_pointer (&error));
-      return;
-    }
-  g_clear_error (&error);
-
-  g_clear_object (&self->graph);
-  g_clear_object (&self->tokens);
-  g_clear_pointer (&self->account, g_free);
-  if (!bk_store_set_integration_account (self->store, PROVIDER, NULL, NULL, &error) ||
-      (bk_store_get_active_source (self->store, NULL) == BK_SOURCE_OFFICE365_CALENDAR &&
-       !bk_store_set_active_source (self->store, BK_SOURCE_MANUAL, &error)))
-    {
-      g_task_return_error (task, g_steal_pointer (&error));
-      return;
-    }
-  g_task_return_boolean (task, TRUE);
+  return bk_calendar_connect_finish (result, error);
 }
 
 void
@@ -311,24 +192,11 @@ bk_office365_calendar_strategy_disconnect_async (BkOffice365CalendarStrategy *se
                                                  GAsyncReadyCallback          callback,
                                                  gpointer                     user_data)
 {
-  g_autoptr(BkIntegration) integration = NULL;
-  g_autoptr(GError) error = NULL;
-  GTask *task;
-
   g_return_if_fail (BK_IS_OFFICE365_CALENDAR_STRATEGY (self));
 
-  task = g_task_new (self, cancellable, callback, user_data);
-  g_task_set_source_tag (task, bk_office365_calendar_strategy_disconnect_async);
-  integration = bk_store_get_integration (self->store, PROVIDER, &error);
-  if (integration == NULL)
-    {
-      g_task_return_error (task, g_steal_pointer (&error));
-      g_object_unref (task);
-      return;
-    }
-  bk_token_store_clear_async (self->token_store, BK_OFFICE365_TOKEN_PROVIDER,
-                              integration->account ? integration->account : "",
-                              cancellable, disconnect_cleared_cb, task);
+  forget_account (self);
+  bk_calendar_disconnect_async (self, self->token_store, self->store, PROVIDER, BK_OFFICE365_TOKEN_PROVIDER,
+                                BK_SOURCE_OFFICE365_CALENDAR, cancellable, callback, user_data);
 }
 
 gboolean
@@ -338,7 +206,7 @@ bk_office365_calendar_strategy_disconnect_finish (BkOffice365CalendarStrategy  *
 {
   g_return_val_if_fail (g_task_is_valid (result, self), FALSE);
 
-  return g_task_propagate_boolean (G_TASK (result), error);
+  return bk_calendar_disconnect_finish (result, error);
 }
 
 /* ---------------------------------------------------------------------- */
@@ -356,8 +224,7 @@ calendars_listed_cb (GObject      *object,
   GPtrArray *stored;
 
   listed = bk_graph_client_list_calendars_finish (BK_GRAPH_CLIENT (object), result, &error);
-  if (listed == NULL || !bk_store_sync_calendars (self->store, PROVIDER, listed, &error) ||
-      (stored = bk_store_list_calendars (self->store, PROVIDER, &error)) == NULL)
+  if (listed == NULL || (stored = bk_calendar_store_listed (self->store, PROVIDER, listed, &error)) == NULL)
     {
       _bk_office365_calendar_strategy_note_error (self, error);
       g_task_return_error (task, g_steal_pointer (&error));
@@ -419,14 +286,10 @@ bk_office365_calendar_strategy_get_graph_client (BkOffice365CalendarStrategy *se
 
 typedef struct
 {
-  gint64     from;
-  gint64     to;
-  gint64     now;
-  guint      pending;
-  GPtrArray *calendars;  /* the selected BkCalendar */
-  GPtrArray *failed;     /* BkBusyTime with a reason */
-  gboolean   offline;
-  GError    *fatal;
+  guint            pending;
+  BkBusyCollector *collector;
+  GPtrArray       *calendars;  /* the selected BkCalendar */
+  GError          *fatal;
 } ReadBusy;
 
 static void
@@ -434,8 +297,8 @@ read_busy_free (gpointer data)
 {
   ReadBusy *state = data;
 
+  g_clear_pointer (&state->collector, bk_busy_collector_free);
   g_clear_pointer (&state->calendars, g_ptr_array_unref);
-  g_clear_pointer (&state->failed, g_ptr_array_unref);
   g_clear_error (&state->fatal);
   g_free (state);
 }
@@ -446,80 +309,9 @@ typedef struct
   BkCalendar *calendar;  /* owned by ReadBusy.calendars */
 } CalendarRead;
 
-static gint
-compare_busy (gconstpointer a,
-              gconstpointer b)
-{
-  const BkBusyTime *x = *(const BkBusyTime * const *) a;
-  const BkBusyTime *y = *(const BkBusyTime * const *) b;
-
-  if (x->start != y->start)
-    return x->start < y->start ? -1 : 1;
-  return x->end < y->end ? -1 : x->end > y->end;
-}
-
-static BkBusyTime *
-new_unread (gint64            start,
-            gint64            end,
-            const BkCalendar *calendar,
-            const char       *reason)
-{
-  BkBusyTime *time = bk_busy_time_new (start, end, "unknown");
-
-  if (calendar != NULL)
-    {
-      time->calendar_id = g_strdup (calendar->remote_id);
-      time->calendar_name = g_strdup (calendar->name);
-      time->calendar_color = g_strdup (calendar->color);
-    }
-  time->reason = g_strdup (reason);
-  return time;
-}
-
-/* Everything that blocks [from, to): cached busy times under the policy,
- * the windows that failed, and whatever no read (now or earlier) covers. */
-static BkSlotReport *
-assemble_report (BkOffice365CalendarStrategy  *self,
-                 ReadBusy                     *state,
-                 GError                      **error)
-{
-  g_autoptr(BkSlotReport) report = bk_slot_report_new ();
-  g_autoptr(GPtrArray) busy = NULL;
-  g_autoptr(GArray) gaps = NULL;
-  gint64 oldest = 0;
-
-  busy = bk_store_list_calendar_busy (self->store, PROVIDER, state->from, state->to, error);
-  if (busy == NULL)
-    return NULL;
-  gaps = bk_store_list_uncovered (self->store, PROVIDER, state->from, state->to, &oldest, error);
-  if (gaps == NULL)
-    return NULL;
-
-  g_ptr_array_extend_and_steal (report->blocked, g_steal_pointer (&busy));
-  for (guint i = 0; i < state->failed->len; i++)
-    g_ptr_array_add (report->blocked, bk_busy_time_copy (g_ptr_array_index (state->failed, i)));
-  for (guint i = 0; i < gaps->len; i++)
-    {
-      const BkInterval *gap = &g_array_index (gaps, BkInterval, i);
-
-      g_ptr_array_add (report->blocked,
-                       new_unread (gap->start, gap->end, NULL,
-                                   _("The Office 365 calendars could not be read for this time, and no earlier reading is stored.")));
-    }
-  g_ptr_array_sort (report->blocked, compare_busy);
-
-  report->from_cache = state->offline;
-  report->read_at = state->offline ? oldest : state->now;
-  if (!state->offline && state->failed->len == 0 &&
-      !bk_store_set_last_sync (self->store, PROVIDER, state->now, error))
-    return NULL;
-  return g_steal_pointer (&report);
-}
-
 static void
 read_busy_step_done (GTask *task)
 {
-  BkOffice365CalendarStrategy *self = g_task_get_source_object (task);
   ReadBusy *state = g_task_get_task_data (task);
   g_autoptr(GError) error = NULL;
   BkSlotReport *report;
@@ -531,35 +323,13 @@ read_busy_step_done (GTask *task)
       g_task_return_error (task, g_steal_pointer (&state->fatal));
       return;
     }
-  report = assemble_report (self, state, &error);
+  report = bk_busy_collector_finish (state->collector,
+                                     _("The Office 365 calendars could not be read for this time, and no earlier reading is stored."),
+                                     &error);
   if (report == NULL)
     g_task_return_error (task, g_steal_pointer (&error));
   else
     g_task_return_pointer (task, report, (GDestroyNotify) bk_slot_report_free);
-}
-
-/* Caches what was read completely: [from, complete_until). */
-static gboolean
-cache_read (BkOffice365CalendarStrategy  *self,
-            ReadBusy                     *state,
-            const BkCalendar             *calendar,
-            BkGraphBusyRead              *read,
-            GError                      **error)
-{
-  g_autoptr(GPtrArray) complete = g_ptr_array_new ();
-
-  if (read->complete_until <= state->from)
-    return TRUE;
-  /* events starting later may have company on the pages that failed */
-  for (guint i = 0; i < read->busy->len; i++)
-    {
-      BkBusyTime *time = g_ptr_array_index (read->busy, i);
-
-      if (time->start < read->complete_until)
-        g_ptr_array_add (complete, time);
-    }
-  return bk_store_replace_busy (self->store, PROVIDER, calendar->remote_id, state->from,
-                                read->complete_until, complete, state->now, error);
 }
 
 static void
@@ -575,24 +345,14 @@ calendar_read_cb (GObject      *object,
   g_autoptr(BkGraphBusyRead) read = NULL;
 
   read = bk_graph_client_read_busy_finish (BK_GRAPH_CLIENT (object), result, &error);
-  if (read == NULL || !cache_read (self, state, cr->calendar, read, &error))
+  if (read != NULL && read->error != NULL)
+    _bk_office365_calendar_strategy_note_error (self, read->error);
+  if (read == NULL ||
+      !bk_busy_collector_add (state->collector, cr->calendar, read->busy, read->complete_until,
+                              read->error, read->error != NULL && is_unreachable (read->error), &error))
     {
       if (state->fatal == NULL)
         state->fatal = g_steal_pointer (&error);
-    }
-  else if (read->error != NULL)
-    {
-      _bk_office365_calendar_strategy_note_error (self, read->error);
-      if (is_unreachable (read->error))
-        state->offline = TRUE;  /* the cache stands in; gaps stay blocked */
-      else
-        {
-          g_autofree char *reason = g_strdup_printf (_("Calendar “%s” could not be read: %s"),
-                                                     cr->calendar->name, read->error->message);
-
-          g_ptr_array_add (state->failed, new_unread (read->complete_until, state->to,
-                                                      cr->calendar, reason));
-        }
     }
   g_free (cr);
   read_busy_step_done (task);
@@ -625,11 +385,8 @@ bk_office365_calendar_strategy_read_busy_async (BkOffice365CalendarStrategy *sel
     }
 
   state = g_new0 (ReadBusy, 1);
-  state->from = from;
-  state->to = to;
-  state->now = get_now (self);
+  state->collector = bk_busy_collector_new (self->store, PROVIDER, from, to, get_now (self));
   state->calendars = g_ptr_array_new_with_free_func ((GDestroyNotify) bk_calendar_free);
-  state->failed = g_ptr_array_new_with_free_func ((GDestroyNotify) bk_busy_time_free);
   state->pending = 1;  /* held until every read is started */
   g_task_set_task_data (task, state, read_busy_free);
 
@@ -664,54 +421,6 @@ bk_office365_calendar_strategy_read_busy_finish (BkOffice365CalendarStrategy  *s
 /* ---------------------------------------------------------------------- */
 /* Slots                                                                  */
 
-typedef struct
-{
-  gint64        from;
-  gint64        to;
-  BkSlotReport *report;
-} SlotsCall;
-
-static void
-slots_call_free (gpointer data)
-{
-  SlotsCall *call = data;
-
-  g_clear_pointer (&call->report, bk_slot_report_free);
-  g_free (call);
-}
-
-static void
-slots_busy_read_cb (GObject      *object,
-                    GAsyncResult *result,
-                    gpointer      user_data)
-{
-  g_autoptr(GTask) task = user_data;
-  BkOffice365CalendarStrategy *self = BK_OFFICE365_CALENDAR_STRATEGY (object);
-  SlotsCall *call = g_task_get_task_data (task);
-  g_autoptr(GError) error = NULL;
-  g_autoptr(GArray) busy = g_array_new (FALSE, FALSE, sizeof (BkInterval));
-  GArray *slots;
-
-  call->report = bk_office365_calendar_strategy_read_busy_finish (self, result, &error);
-  if (call->report == NULL)
-    {
-      g_task_return_error (task, g_steal_pointer (&error));
-      return;
-    }
-  for (guint i = 0; i < call->report->blocked->len; i++)
-    {
-      const BkBusyTime *time = g_ptr_array_index (call->report->blocked, i);
-
-      g_array_append_vals (busy, &(BkInterval) { time->start, time->end }, 1);
-    }
-  slots = bk_availability_strategy_compute_slots (self->store, busy, get_now (self),
-                                                  call->from, call->to, &error);
-  if (slots == NULL)
-    g_task_return_error (task, g_steal_pointer (&error));
-  else
-    g_task_return_pointer (task, slots, (GDestroyNotify) g_array_unref);
-}
-
 static void
 o365_get_available_slots_async (BkAvailabilityStrategy *strategy,
                                 gint64                  from,
@@ -721,34 +430,11 @@ o365_get_available_slots_async (BkAvailabilityStrategy *strategy,
                                 gpointer                user_data)
 {
   BkOffice365CalendarStrategy *self = BK_OFFICE365_CALENDAR_STRATEGY (strategy);
-  g_autoptr(GTask) task = g_task_new (self, cancellable, callback, user_data);
-  g_autoptr(BkAvailabilityRules) rules = NULL;
-  g_autoptr(GError) error = NULL;
-  SlotsCall *call;
-  gint64 margin;
 
-  g_task_set_source_tag (task, o365_get_available_slots_async);
-  if ((rules = bk_store_load_rules (self->store, &error)) == NULL)
-    {
-      g_task_return_error (task, g_steal_pointer (&error));
-      return;
-    }
-  if (to <= from)
-    {
-      g_task_return_pointer (task, g_array_new (FALSE, FALSE, sizeof (BkInterval)),
-                             (GDestroyNotify) g_array_unref);
-      return;
-    }
-
-  call = g_new0 (SlotsCall, 1);
-  call->from = from;
-  call->to = to;
-  g_task_set_task_data (task, call, slots_call_free);
-  /* busy time just outside [from, to) still matters (buffers, the slot's
-   * length, the daily limit's local day) */
-  margin = bk_availability_strategy_get_margin (rules);
-  bk_office365_calendar_strategy_read_busy_async (self, from - margin, to + margin, cancellable,
-                                                  slots_busy_read_cb, g_steal_pointer (&task));
+  bk_calendar_slots_async (self, self->store, get_now (self), from, to,
+                           (BkReadBusyAsyncFunc) bk_office365_calendar_strategy_read_busy_async,
+                           (BkReadBusyFinishFunc) bk_office365_calendar_strategy_read_busy_finish,
+                           cancellable, callback, user_data);
 }
 
 static GArray *
@@ -757,16 +443,7 @@ o365_get_available_slots_finish (BkAvailabilityStrategy  *strategy,
                                  BkSlotReport           **out_report,
                                  GError                 **error)
 {
-  SlotsCall *call;
-  GArray *slots;
-
-  g_return_val_if_fail (g_task_is_valid (result, strategy), NULL);
-
-  slots = g_task_propagate_pointer (G_TASK (result), error);
-  call = g_task_get_task_data (G_TASK (result));
-  if (slots != NULL && out_report != NULL)
-    *out_report = call && call->report ? bk_slot_report_copy (call->report) : bk_slot_report_new ();
-  return slots;
+  return bk_calendar_slots_finish (result, out_report, error);
 }
 
 /* ---------------------------------------------------------------------- */
@@ -778,11 +455,11 @@ strategy_iface_init (BkAvailabilityStrategyInterface *iface)
   iface->get_available_slots_async = o365_get_available_slots_async;
   iface->get_available_slots_finish = o365_get_available_slots_finish;
   iface->create_appointment_async = _bk_office365_calendar_strategy_create_appointment_async;
-  iface->create_appointment_finish = _bk_office365_calendar_strategy_create_appointment_finish;
+  iface->create_appointment_finish = bk_calendar_create_finish;
   iface->update_appointment_async = _bk_office365_calendar_strategy_update_appointment_async;
-  iface->update_appointment_finish = _bk_office365_calendar_strategy_boolean_finish;
+  iface->update_appointment_finish = bk_calendar_change_finish;
   iface->cancel_appointment_async = _bk_office365_calendar_strategy_cancel_appointment_async;
-  iface->cancel_appointment_finish = _bk_office365_calendar_strategy_boolean_finish;
+  iface->cancel_appointment_finish = bk_calendar_change_finish;
 }
 
 static void
@@ -790,9 +467,7 @@ bk_office365_calendar_strategy_finalize (GObject *object)
 {
   BkOffice365CalendarStrategy *self = BK_OFFICE365_CALENDAR_STRATEGY (object);
 
-  g_clear_object (&self->graph);
-  g_clear_object (&self->tokens);
-  g_clear_pointer (&self->account, g_free);
+  forget_account (self);
   g_clear_object (&self->settings);
   g_clear_object (&self->token_store);
   g_clear_object (&self->http);

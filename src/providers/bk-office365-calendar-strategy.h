@@ -4,6 +4,7 @@
 #include <gio/gio.h>
 
 #include "bk-availability-strategy.h"
+#include "bk-calendar-strategy.h"
 #include "bk-graph-client.h"
 #include "bk-http.h"
 #include "bk-oauth-token-source.h"
@@ -14,10 +15,7 @@ G_BEGIN_DECLS
 /* The keyring's provider name for Microsoft accounts (BkOAuthProvider id). */
 #define BK_OFFICE365_TOKEN_PROVIDER "office365"
 
-/* Called with the authorize URL once the loopback listener is up: open it in
- * a browser (the app) or print it (bookablectl connect --no-browser). */
-typedef void (*BkOpenUriFunc) (const char *uri,
-                               gpointer    user_data);
+/* BkOpenUriFunc is in bk-calendar-strategy.h, shared with Google. */
 
 #define BK_TYPE_OFFICE365_CALENDAR_STRATEGY (bk_office365_calendar_strategy_get_type ())
 

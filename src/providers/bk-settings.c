@@ -96,3 +96,28 @@ bk_settings_dup_google_client_secret (GSettings *settings)
 {
   return bk_settings_dup_string (settings, "google-client-secret");
 }
+
+/* The Google endpoints and desktop client (id and, for an installed app
+ * not confidential but still sent, its secret) from the settings. */
+BkOAuthProvider *
+bk_settings_new_google_provider (GSettings *settings)
+{
+  g_autofree char *auth_url = NULL;
+  g_autofree char *token_url = NULL;
+  g_autofree char *client_id = NULL;
+  g_autofree char *client_secret = NULL;
+
+  g_return_val_if_fail (G_IS_SETTINGS (settings), NULL);
+
+  auth_url = bk_settings_dup_string (settings, "google-auth-url");
+  token_url = bk_settings_dup_string (settings, "google-token-url");
+  client_id = bk_settings_dup_google_client_id (settings);
+  client_secret = bk_settings_dup_google_client_secret (settings);
+  return bk_oauth_provider_new_google (auth_url, token_url, client_id, client_secret);
+}
+
+char *
+bk_settings_dup_google_api_url (GSettings *settings)
+{
+  return bk_settings_dup_string (settings, "google-api-url");
+}

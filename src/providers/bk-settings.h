@@ -33,5 +33,8 @@ BkOAuthProvider *bk_settings_new_microsoft_provider     (GSettings  *settings);
 
 char            *bk_settings_dup_google_client_id       (GSettings  *settings);
 char            *bk_settings_dup_google_client_secret   (GSettings  *settings);
+/* The Google endpoints, client id and secret from the settings. */
+BkOAuthProvider *bk_settings_new_google_provider        (GSettings  *settings);
+char            *bk_settings_dup_google_api_url         (GSettings  *settings);
 
 G_END_DECLS

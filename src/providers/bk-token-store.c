@@ -38,10 +38,13 @@ static GHashTable *
 new_attributes (const char *provider,
                 const char *account)
 {
-  GHashTable *attributes = g_hash_table_new (g_str_hash, g_str_equal);
+  /* copies: libsecret keeps a reference to the table until the D-Bus
+   * search runs, after callers may have freed their strings (disconnect
+   * searched for account "" when it did not copy) */
+  GHashTable *attributes = g_hash_table_new_full (g_str_hash, g_str_equal, NULL, g_free);
 
-  g_hash_table_insert (attributes, (char *) "provider", (char *) provider);
-  g_hash_table_insert (attributes, (char *) "account", (char *) account);
+  g_hash_table_insert (attributes, (char *) "provider", g_strdup (provider));
+  g_hash_table_insert (attributes, (char *) "account", g_strdup (account));
   return attributes;
 }
 

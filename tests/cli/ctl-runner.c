@@ -44,26 +44,12 @@ get_ctl_path (void)
   return g_build_filename (build_root, "src", "bookablectl", NULL);
 }
 
-CtlResult *
-ctl_run_argv (const char         *tz,
-              const char         *input,
-              const char * const *args)
+static GSubprocessLauncher *
+new_launcher (const char       *tz,
+              GSubprocessFlags  flags)
 {
-  g_autoptr(GSubprocessLauncher) launcher = NULL;
-  g_autoptr(GSubprocess) process = NULL;
-  g_autoptr(GPtrArray) argv = g_ptr_array_new_with_free_func (g_free);
-  g_autoptr(GError) error = NULL;
-  CtlResult *result = g_new0 (CtlResult, 1);
-  GSubprocessFlags flags = G_SUBPROCESS_FLAGS_STDOUT_PIPE | G_SUBPROCESS_FLAGS_STDERR_PIPE;
+  GSubprocessLauncher *launcher = g_subprocess_launcher_new (flags);
 
-  g_ptr_array_add (argv, get_ctl_path ());
-  for (guint i = 0; args[i] != NULL; i++)
-    g_ptr_array_add (argv, g_strdup (args[i]));
-  g_ptr_array_add (argv, NULL);
-
-  if (input != NULL)
-    flags |= G_SUBPROCESS_FLAGS_STDIN_PIPE;
-  launcher = g_subprocess_launcher_new (flags);
   g_subprocess_launcher_setenv (launcher, "HOME", g_get_home_dir (), TRUE);
   g_subprocess_launcher_setenv (launcher, "XDG_DATA_HOME", g_get_user_data_dir (), TRUE);
   g_subprocess_launcher_setenv (launcher, "XDG_CONFIG_HOME", g_get_user_config_dir (), TRUE);
@@ -72,7 +58,36 @@ ctl_run_argv (const char         *tz,
   g_subprocess_launcher_setenv (launcher, "XDG_RUNTIME_DIR", g_get_user_runtime_dir (), TRUE);
   if (tz != NULL)
     g_subprocess_launcher_setenv (launcher, "TZ", tz, TRUE);
+  return launcher;
+}
 
+static GPtrArray *
+new_argv (const char * const *args)
+{
+  GPtrArray *argv = g_ptr_array_new_with_free_func (g_free);
+
+  g_ptr_array_add (argv, get_ctl_path ());
+  for (guint i = 0; args[i] != NULL; i++)
+    g_ptr_array_add (argv, g_strdup (args[i]));
+  g_ptr_array_add (argv, NULL);
+  return argv;
+}
+
+CtlResult *
+ctl_run_argv (const char         *tz,
+              const char         *input,
+              const char * const *args)
+{
+  g_autoptr(GSubprocessLauncher) launcher = NULL;
+  g_autoptr(GSubprocess) process = NULL;
+  g_autoptr(GPtrArray) argv = new_argv (args);
+  g_autoptr(GError) error = NULL;
+  CtlResult *result = g_new0 (CtlResult, 1);
+  GSubprocessFlags flags = G_SUBPROCESS_FLAGS_STDOUT_PIPE | G_SUBPROCESS_FLAGS_STDERR_PIPE;
+
+  if (input != NULL)
+    flags |= G_SUBPROCESS_FLAGS_STDIN_PIPE;
+  launcher = new_launcher (tz, flags);
   process = g_subprocess_launcher_spawnv (launcher, (const char * const *) argv->pdata, &error);
   g_assert_no_error (error);
   g_subprocess_communicate_utf8 (process, input, NULL, &result->out, &result->err, &error);
@@ -84,6 +99,50 @@ ctl_run_argv (const char         *tz,
              args[0], result->err);
   result->status = g_subprocess_get_exit_status (process);
 
+  return result;
+}
+
+GSubprocess *
+ctl_spawn (const char * const *args)
+{
+  g_autoptr(GSubprocessLauncher) launcher = NULL;
+  g_autoptr(GPtrArray) argv = new_argv (args);
+  g_autoptr(GError) error = NULL;
+  GSubprocess *process;
+
+  launcher = new_launcher (NULL, G_SUBPROCESS_FLAGS_STDOUT_PIPE | G_SUBPROCESS_FLAGS_STDERR_PIPE);
+  process = g_subprocess_launcher_spawnv (launcher, (const char * const *) argv->pdata, &error);
+  g_assert_no_error (error);
+  return process;
+}
+
+static char *
+read_all (GInputStream *stream)
+{
+  GString *text = g_string_new (NULL);
+  char buffer[4096];
+  gssize n;
+
+  while ((n = g_input_stream_read (stream, buffer, sizeof buffer, NULL, NULL)) > 0)
+    g_string_append_len (text, buffer, n);
+  g_assert_cmpint (n, ==, 0);
+  return g_string_free (text, FALSE);
+}
+
+CtlResult *
+ctl_finish (GSubprocess      *process,
+            GDataInputStream *out_lines)
+{
+  CtlResult *result = g_new0 (CtlResult, 1);
+  g_autoptr(GError) error = NULL;
+
+  result->out = read_all (G_INPUT_STREAM (out_lines));
+  result->err = read_all (g_subprocess_get_stderr_pipe (process));
+  g_subprocess_wait (process, NULL, &error);
+  g_assert_no_error (error);
+  if (!g_subprocess_get_if_exited (process))
+    g_error ("bookablectl was killed by a signal; stderr:\n%s", result->err);
+  result->status = g_subprocess_get_exit_status (process);
   return result;
 }
 

@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
 #pragma once
 
+#include <gio/gio.h>
 #include <json-glib/json-glib.h>
 
 G_BEGIN_DECLS
@@ -28,6 +29,13 @@ CtlResult *ctl_run_argv            (const char         *tz,
                                     const char * const *args);
 CtlResult *ctl_run                 (const char         *first,
                                     ...) G_GNUC_NULL_TERMINATED;
+/* Starts bookablectl with @args in this case's profile, stdout and stderr
+ * piped (for commands that print and then wait, like `connect`). */
+GSubprocess *ctl_spawn             (const char * const *args);
+/* Waits for @process; its stdout still unread in @out_lines and its stderr
+ * go to the result. */
+CtlResult *ctl_finish              (GSubprocess        *process,
+                                    GDataInputStream   *out_lines);
 /* Runs and insists on exit 0 with nothing on stderr; returns stdout. */
 char      *ctl_ok                  (const char * const *args);
 

@@ -1,0 +1,719 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+/* bk-google-calendar-strategy.c: availability from Google calendars.
+ *
+ * The provider-specific half; the sign-in bookkeeping, disconnect, the busy
+ * cache with fail-closed coverage and slots from it are shared with Office
+ * 365 (bk-calendar-strategy.c).
+ *
+ * - With only the two calendar scopes Google sends no id_token: the account
+ *   is the primary calendar's id, read from calendarList right after the
+ *   code exchange with the fresh access token.
+ * - Busy times come from freeBusy (one request per 50 calendars and 90
+ *   days) unless the expert lets tentative or out-of-office time through,
+ *   which freeBusy cannot tell apart: then events.list per calendar.
+ * - Appointments go to the destination calendar with a client-chosen event
+ *   id derived from the appointment id (a retried insert meets a 409, which
+ *   counts as success) and the appointment id in extendedProperties.private;
+ *   the event id is stored before success is reported. Patch and delete go
+ *   to the destination calendar; 404/410 on delete mean already gone. */
+
+#define G_LOG_DOMAIN "bk-google"
+
+#include "config.h"
+
+#include <glib/gi18n.h>
+
+#include "bk-google-calendar-strategy.h"
+#include "bk-settings.h"
+
+#define PROVIDER BK_PROVIDER_GOOGLE
+
+struct _BkGoogleCalendarStrategy
+{
+  GObject             parent_instance;
+
+  BkStore            *store;
+  BkHttp             *http;
+  BkTokenStore       *token_store;
+  GSettings          *settings;
+  gint64              now;
+
+  /* for the account the store names; rebuilt when it changes */
+  char               *account;
+  BkOAuthTokenSource *tokens;
+  BkGoogleClient     *client;
+};
+
+static void strategy_iface_init (BkAvailabilityStrategyInterface *iface);
+
+G_DEFINE_FINAL_TYPE_WITH_CODE (BkGoogleCalendarStrategy, bk_google_calendar_strategy, G_TYPE_OBJECT,
+                               G_IMPLEMENT_INTERFACE (BK_TYPE_AVAILABILITY_STRATEGY, strategy_iface_init))
+
+/* ---------------------------------------------------------------------- */
+/* Helpers                                                                */
+
+static gint64
+get_now (BkGoogleCalendarStrategy *self)
+{
+  return self->now != 0 ? self->now : g_get_real_time () / G_USEC_PER_SEC;
+}
+
+static void
+forget_account (BkGoogleCalendarStrategy *self)
+{
+  g_clear_object (&self->client);
+  g_clear_object (&self->tokens);
+  g_clear_pointer (&self->account, g_free);
+}
+
+static BkGoogleClient *
+ensure_client (BkGoogleCalendarStrategy  *self,
+               GError                   **error)
+{
+  g_autoptr(BkIntegration) integration = bk_store_get_integration (self->store, PROVIDER, error);
+  g_autoptr(BkOAuthProvider) provider = NULL;
+  g_autofree char *api_url = NULL;
+
+  if (integration == NULL)
+    return NULL;
+  if (integration->account == NULL)
+    {
+      g_set_error_literal (error, BK_GOOGLE_ERROR, BK_GOOGLE_ERROR_RECONNECT_NEEDED,
+                           _("Google Calendar is not connected. Connect it on the Google Calendar tab or with “bookablectl connect google”."));
+      return NULL;
+    }
+  if (self->client != NULL && g_strcmp0 (self->account, integration->account) == 0)
+    return self->client;
+
+  forget_account (self);
+  self->account = g_strdup (integration->account);
+  provider = bk_settings_new_google_provider (self->settings);
+  api_url = bk_settings_dup_google_api_url (self->settings);
+  self->tokens = bk_oauth_token_source_new (self->http, self->token_store, provider, self->account);
+  self->client = bk_google_client_new (self->http, self->tokens, api_url);
+  return self->client;
+}
+
+static void
+note_error (BkGoogleCalendarStrategy *self,
+            const GError             *error)
+{
+  if (g_error_matches (error, BK_GOOGLE_ERROR, BK_GOOGLE_ERROR_RECONNECT_NEEDED) && self->account != NULL)
+    bk_calendar_note_reconnect_needed (self->store, PROVIDER, error);
+}
+
+static gboolean
+is_unreachable (const GError *error)
+{
+  return g_error_matches (error, BK_GOOGLE_ERROR, BK_GOOGLE_ERROR_NETWORK) ||
+         g_error_matches (error, BK_GOOGLE_ERROR, BK_GOOGLE_ERROR_RECONNECT_NEEDED);
+}
+
+/* ---------------------------------------------------------------------- */
+/* Connect and disconnect                                                 */
+
+static void
+account_listed_cb (GObject      *object,
+                   GAsyncResult *result,
+                   gpointer      user_data)
+{
+  g_autoptr(GTask) task = user_data;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GPtrArray) calendars = NULL;
+  char *primary = NULL;
+
+  calendars = bk_google_client_list_calendars_finish (BK_GOOGLE_CLIENT (object), result, &primary, &error);
+  if (calendars == NULL)
+    g_task_return_error (task, g_steal_pointer (&error));
+  else if (primary == NULL)
+    g_task_return_new_error (task, BK_GOOGLE_ERROR, BK_GOOGLE_ERROR_BAD_RESPONSE,
+                             _("Google did not say which account signed in (no primary calendar); try connecting again."));
+  else
+    g_task_return_pointer (task, primary, g_free);
+}
+
+/* No id_token with the two calendar scopes: the primary calendar's id,
+ * read with the fresh access token, is the account. */
+static void
+resolve_account_async (gpointer             strategy,
+                       BkOAuthTokens       *tokens,
+                       GCancellable        *cancellable,
+                       GAsyncReadyCallback  callback,
+                       gpointer             user_data)
+{
+  BkGoogleCalendarStrategy *self = strategy;
+  g_autofree char *api_url = bk_settings_dup_google_api_url (self->settings);
+  g_autoptr(BkGoogleClient) client = bk_google_client_new_for_access_token (self->http, tokens->access_token,
+                                                                           api_url);
+  GTask *task = g_task_new (self, cancellable, callback, user_data);
+
+  g_task_set_source_tag (task, resolve_account_async);
+  bk_google_client_list_calendars_async (client, cancellable, account_listed_cb, task);
+}
+
+static char *
+resolve_account_finish (gpointer       strategy,
+                        GAsyncResult  *result,
+                        GError       **error)
+{
+  return g_task_propagate_pointer (G_TASK (result), error);
+}
+
+static const BkCalendarConnectHooks connect_hooks = {
+  .provider = PROVIDER,
+  .token_provider = BK_GOOGLE_TOKEN_PROVIDER,
+  .source = BK_SOURCE_GOOGLE_CALENDAR,
+  .resolve_account_async = resolve_account_async,
+  .resolve_account_finish = resolve_account_finish,
+  .forget_account = (void (*) (gpointer)) forget_account,
+  .refresh_calendars_async = (BkCalendarAsyncFunc) bk_google_calendar_strategy_refresh_calendars_async,
+  .refresh_calendars_finish = (BkCalendarListFinishFunc) bk_google_calendar_strategy_refresh_calendars_finish,
+  .error_quark = bk_google_error_quark,
+  .error_code = BK_GOOGLE_ERROR_BAD_RESPONSE,
+  .no_account_message = N_("Google did not say which account signed in; try connecting again."),
+};
+
+void
+bk_google_calendar_strategy_connect_async (BkGoogleCalendarStrategy *self,
+                                           BkOpenUriFunc             open_uri,
+                                           gpointer                  open_uri_data,
+                                           GCancellable             *cancellable,
+                                           GAsyncReadyCallback       callback,
+                                           gpointer                  user_data)
+{
+  g_autoptr(BkOAuthProvider) provider = NULL;
+
+  g_return_if_fail (BK_IS_GOOGLE_CALENDAR_STRATEGY (self));
+  g_return_if_fail (open_uri != NULL);
+
+  provider = bk_settings_new_google_provider (self->settings);
+  bk_calendar_connect_async (self, &connect_hooks, self->store, self->http, self->token_store, provider,
+                             open_uri, open_uri_data, cancellable, callback, user_data);
+}
+
+char *
+bk_google_calendar_strategy_connect_finish (BkGoogleCalendarStrategy  *self,
+                                            GAsyncResult              *result,
+                                            GError                   **error)
+{
+  g_return_val_if_fail (g_task_is_valid (result, self), NULL);
+
+  return bk_calendar_connect_finish (result, error);
+}
+
+void
+bk_google_calendar_strategy_disconnect_async (BkGoogleCalendarStrategy *self,
+                                              GCancellable             *cancellable,
+                                              GAsyncReadyCallback       callback,
+                                              gpointer                  user_data)
+{
+  g_return_if_fail (BK_IS_GOOGLE_CALENDAR_STRATEGY (self));
+
+  forget_account (self);
+  bk_calendar_disconnect_async (self, self->token_store, self->store, PROVIDER, BK_GOOGLE_TOKEN_PROVIDER,
+                                BK_SOURCE_GOOGLE_CALENDAR, cancellable, callback, user_data);
+}
+
+gboolean
+bk_google_calendar_strategy_disconnect_finish (BkGoogleCalendarStrategy  *self,
+                                               GAsyncResult              *result,
+                                               GError                   **error)
+{
+  g_return_val_if_fail (g_task_is_valid (result, self), FALSE);
+
+  return bk_calendar_disconnect_finish (result, error);
+}
+
+/* ---------------------------------------------------------------------- */
+/* Calendars                                                              */
+
+static void
+calendars_listed_cb (GObject      *object,
+                     GAsyncResult *result,
+                     gpointer      user_data)
+{
+  g_autoptr(GTask) task = user_data;
+  BkGoogleCalendarStrategy *self = g_task_get_source_object (task);
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GPtrArray) listed = NULL;
+  GPtrArray *stored;
+
+  listed = bk_google_client_list_calendars_finish (BK_GOOGLE_CLIENT (object), result, NULL, &error);
+  if (listed == NULL || (stored = bk_calendar_store_listed (self->store, PROVIDER, listed, &error)) == NULL)
+    {
+      note_error (self, error);
+      g_task_return_error (task, g_steal_pointer (&error));
+      return;
+    }
+  g_task_return_pointer (task, stored, (GDestroyNotify) g_ptr_array_unref);
+}
+
+void
+bk_google_calendar_strategy_refresh_calendars_async (BkGoogleCalendarStrategy *self,
+                                                     GCancellable             *cancellable,
+                                                     GAsyncReadyCallback       callback,
+                                                     gpointer                  user_data)
+{
+  g_autoptr(GTask) task = NULL;
+  g_autoptr(GError) error = NULL;
+  BkGoogleClient *client;
+
+  g_return_if_fail (BK_IS_GOOGLE_CALENDAR_STRATEGY (self));
+
+  task = g_task_new (self, cancellable, callback, user_data);
+  g_task_set_source_tag (task, bk_google_calendar_strategy_refresh_calendars_async);
+  if ((client = ensure_client (self, &error)) == NULL)
+    {
+      g_task_return_error (task, g_steal_pointer (&error));
+      return;
+    }
+  bk_google_client_list_calendars_async (client, cancellable, calendars_listed_cb, g_steal_pointer (&task));
+}
+
+GPtrArray *
+bk_google_calendar_strategy_refresh_calendars_finish (BkGoogleCalendarStrategy  *self,
+                                                      GAsyncResult              *result,
+                                                      GError                   **error)
+{
+  g_return_val_if_fail (g_task_is_valid (result, self), NULL);
+
+  return g_task_propagate_pointer (G_TASK (result), error);
+}
+
+BkGoogleClient *
+bk_google_calendar_strategy_get_client (BkGoogleCalendarStrategy *self)
+{
+  g_return_val_if_fail (BK_IS_GOOGLE_CALENDAR_STRATEGY (self), NULL);
+
+  return ensure_client (self, NULL);
+}
+
+/* ---------------------------------------------------------------------- */
+/* Busy times                                                             */
+
+typedef struct
+{
+  BkBusyCollector *collector;
+  GPtrArray       *calendars;  /* the selected BkCalendar */
+} ReadBusy;
+
+static void
+read_busy_free (gpointer data)
+{
+  ReadBusy *state = data;
+
+  g_clear_pointer (&state->collector, bk_busy_collector_free);
+  g_clear_pointer (&state->calendars, g_ptr_array_unref);
+  g_free (state);
+}
+
+static void
+busy_read_cb (GObject      *object,
+              GAsyncResult *result,
+              gpointer      user_data)
+{
+  g_autoptr(GTask) task = user_data;
+  BkGoogleCalendarStrategy *self = g_task_get_source_object (task);
+  ReadBusy *state = g_task_get_task_data (task);
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GPtrArray) reads = NULL;
+  BkSlotReport *report;
+
+  reads = bk_google_client_read_busy_finish (BK_GOOGLE_CLIENT (object), result, &error);
+  for (guint i = 0; reads != NULL && i < reads->len && error == NULL; i++)
+    {
+      BkGoogleBusyRead *read = g_ptr_array_index (reads, i);
+
+      note_error (self, read->error);
+      bk_busy_collector_add (state->collector, g_ptr_array_index (state->calendars, i), read->busy,
+                             read->complete_until, read->error,
+                             read->error != NULL && is_unreachable (read->error), &error);
+    }
+  report = error ? NULL : bk_busy_collector_finish (state->collector,
+                                                    _("The Google calendars could not be read for this time, and no earlier reading is stored."),
+                                                    &error);
+  if (report == NULL)
+    g_task_return_error (task, g_steal_pointer (&error));
+  else
+    g_task_return_pointer (task, report, (GDestroyNotify) bk_slot_report_free);
+}
+
+void
+bk_google_calendar_strategy_read_busy_async (BkGoogleCalendarStrategy *self,
+                                             gint64                    from,
+                                             gint64                    to,
+                                             GCancellable             *cancellable,
+                                             GAsyncReadyCallback       callback,
+                                             gpointer                  user_data)
+{
+  g_autoptr(GTask) task = NULL;
+  g_autoptr(GPtrArray) calendars = NULL;
+  g_autoptr(BkIntegration) integration = NULL;
+  g_autoptr(GPtrArray) ids = g_ptr_array_new ();
+  g_autoptr(GError) error = NULL;
+  BkGoogleClient *client;
+  ReadBusy *state;
+
+  g_return_if_fail (BK_IS_GOOGLE_CALENDAR_STRATEGY (self));
+  g_return_if_fail (from < to);
+
+  task = g_task_new (self, cancellable, callback, user_data);
+  g_task_set_source_tag (task, bk_google_calendar_strategy_read_busy_async);
+  if ((client = ensure_client (self, &error)) == NULL ||
+      (integration = bk_store_get_integration (self->store, PROVIDER, &error)) == NULL ||
+      (calendars = bk_store_list_calendars (self->store, PROVIDER, &error)) == NULL)
+    {
+      g_task_return_error (task, g_steal_pointer (&error));
+      return;
+    }
+
+  state = g_new0 (ReadBusy, 1);
+  state->collector = bk_busy_collector_new (self->store, PROVIDER, from, to, get_now (self));
+  state->calendars = g_ptr_array_new_with_free_func ((GDestroyNotify) bk_calendar_free);
+  g_task_set_task_data (task, state, read_busy_free);
+  for (guint i = 0; i < calendars->len; i++)
+    {
+      BkCalendar *calendar = g_ptr_array_index (calendars, i);
+
+      if (!calendar->selected)
+        continue;
+      g_ptr_array_add (state->calendars, bk_calendar_copy (calendar));
+      g_ptr_array_add (ids, calendar->remote_id);
+    }
+  g_ptr_array_add (ids, NULL);
+  /* freeBusy counts tentative and out-of-office time as busy; only events
+   * tell them apart */
+  bk_google_client_read_busy_async (client, (const char * const *) ids->pdata, from, to,
+                                    !integration->block_tentative || !integration->block_oof,
+                                    cancellable, busy_read_cb, g_steal_pointer (&task));
+}
+
+BkSlotReport *
+bk_google_calendar_strategy_read_busy_finish (BkGoogleCalendarStrategy  *self,
+                                              GAsyncResult              *result,
+                                              GError                   **error)
+{
+  g_return_val_if_fail (g_task_is_valid (result, self), NULL);
+
+  return g_task_propagate_pointer (G_TASK (result), error);
+}
+
+/* ---------------------------------------------------------------------- */
+/* Slots                                                                  */
+
+static void
+google_get_available_slots_async (BkAvailabilityStrategy *strategy,
+                                  gint64                  from,
+                                  gint64                  to,
+                                  GCancellable           *cancellable,
+                                  GAsyncReadyCallback     callback,
+                                  gpointer                user_data)
+{
+  BkGoogleCalendarStrategy *self = BK_GOOGLE_CALENDAR_STRATEGY (strategy);
+
+  bk_calendar_slots_async (self, self->store, get_now (self), from, to,
+                           (BkReadBusyAsyncFunc) bk_google_calendar_strategy_read_busy_async,
+                           (BkReadBusyFinishFunc) bk_google_calendar_strategy_read_busy_finish,
+                           cancellable, callback, user_data);
+}
+
+static GArray *
+google_get_available_slots_finish (BkAvailabilityStrategy  *strategy,
+                                   GAsyncResult            *result,
+                                   BkSlotReport           **out_report,
+                                   GError                 **error)
+{
+  return bk_calendar_slots_finish (result, out_report, error);
+}
+
+/* ---------------------------------------------------------------------- */
+/* Appointments                                                           */
+
+/* The members both insert and patch send: summary, times, description. */
+static void
+add_event_members (JsonBuilder   *builder,
+                   BkAppointment *appointment)
+{
+  g_autofree char *summary = bk_calendar_dup_appointment_title (appointment);
+  g_autofree char *start = bk_google_format_instant (bk_appointment_get_start (appointment));
+  g_autofree char *end = bk_google_format_instant (bk_appointment_get_end (appointment));
+  const char *note = bk_appointment_get_note (appointment);
+
+  json_builder_set_member_name (builder, "summary");
+  json_builder_add_string_value (builder, summary);
+  json_builder_set_member_name (builder, "description");
+  json_builder_add_string_value (builder, note ? note : "");
+  json_builder_set_member_name (builder, "start");
+  json_builder_begin_object (builder);
+  json_builder_set_member_name (builder, "dateTime");
+  json_builder_add_string_value (builder, start);
+  json_builder_end_object (builder);
+  json_builder_set_member_name (builder, "end");
+  json_builder_begin_object (builder);
+  json_builder_set_member_name (builder, "dateTime");
+  json_builder_add_string_value (builder, end);
+  json_builder_end_object (builder);
+}
+
+static JsonNode *
+build_event (BkAppointment *appointment,
+             gboolean       new_event)
+{
+  g_autoptr(JsonBuilder) builder = json_builder_new ();
+  const char *id = bk_appointment_get_id (appointment);
+
+  json_builder_begin_object (builder);
+  add_event_members (builder, appointment);
+  if (new_event)
+    {
+      g_autofree char *event_id = bk_google_event_id_for_appointment (id);
+
+      json_builder_set_member_name (builder, "id");
+      json_builder_add_string_value (builder, event_id);
+      json_builder_set_member_name (builder, "extendedProperties");
+      json_builder_begin_object (builder);
+      json_builder_set_member_name (builder, "private");
+      json_builder_begin_object (builder);
+      json_builder_set_member_name (builder, BK_GOOGLE_APPOINTMENT_PROPERTY);
+      json_builder_add_string_value (builder, id);
+      json_builder_end_object (builder);
+      json_builder_end_object (builder);
+    }
+  json_builder_end_object (builder);
+  return json_builder_get_root (builder);
+}
+
+/* The client and the destination calendar, or NULL with an error. */
+static BkGoogleClient *
+prepare_write (BkGoogleCalendarStrategy  *self,
+               char                     **out_destination,
+               GError                   **error)
+{
+  BkGoogleClient *client = ensure_client (self, error);
+  g_autoptr(GError) local_error = NULL;
+
+  if (client == NULL)
+    return NULL;
+  *out_destination = bk_calendar_dup_destination (self->store, PROVIDER, &local_error);
+  if (*out_destination == NULL)
+    {
+      if (local_error != NULL)
+        g_propagate_error (error, g_steal_pointer (&local_error));
+      else
+        g_set_error_literal (error, BK_GOOGLE_ERROR, BK_GOOGLE_ERROR_ACCESS_DENIED,
+                             _("No Google calendar is chosen for new appointments. Choose a destination calendar you can edit."));
+      return NULL;
+    }
+  return client;
+}
+
+static void
+event_inserted_cb (GObject      *object,
+                   GAsyncResult *result,
+                   gpointer      user_data)
+{
+  g_autoptr(GTask) task = user_data;
+  BkGoogleCalendarStrategy *self = g_task_get_source_object (task);
+  BkAppointment *appointment = g_task_get_task_data (task);
+  g_autoptr(GError) error = NULL;
+  g_autofree char *event_id = NULL;
+
+  event_id = bk_google_client_insert_event_finish (BK_GOOGLE_CLIENT (object), result, &error);
+  if (event_id == NULL)
+    {
+      note_error (self, error);
+      g_task_return_error (task, g_steal_pointer (&error));
+      return;
+    }
+  /* stored before success is reported; a retry meets the same id anyway */
+  if (!bk_calendar_store_event_id (self->store, appointment, event_id, &error))
+    g_task_return_error (task, g_steal_pointer (&error));
+  else
+    g_task_return_pointer (task, g_steal_pointer (&event_id), g_free);
+}
+
+static void
+google_create_appointment_async (BkAvailabilityStrategy *strategy,
+                                 BkAppointment          *appointment,
+                                 GCancellable           *cancellable,
+                                 GAsyncReadyCallback     callback,
+                                 gpointer                user_data)
+{
+  BkGoogleCalendarStrategy *self = BK_GOOGLE_CALENDAR_STRATEGY (strategy);
+  g_autoptr(GTask) task = g_task_new (self, cancellable, callback, user_data);
+  g_autoptr(GError) error = NULL;
+  g_autoptr(JsonNode) event = NULL;
+  g_autofree char *destination = NULL;
+  BkGoogleClient *client;
+
+  g_task_set_source_tag (task, google_create_appointment_async);
+  g_task_set_task_data (task, g_object_ref (appointment), g_object_unref);
+  if ((client = prepare_write (self, &destination, &error)) == NULL)
+    {
+      g_task_return_error (task, g_steal_pointer (&error));
+      return;
+    }
+  event = build_event (appointment, TRUE);
+  bk_google_client_insert_event_async (client, destination, event, cancellable,
+                                       event_inserted_cb, g_steal_pointer (&task));
+}
+
+static void
+event_changed_cb (GObject      *object,
+                  GAsyncResult *result,
+                  gpointer      user_data)
+{
+  g_autoptr(GTask) task = user_data;
+  BkGoogleCalendarStrategy *self = g_task_get_source_object (task);
+  g_autoptr(GError) error = NULL;
+  gboolean ok;
+
+  if (g_task_get_source_tag (task) == (gpointer) bk_availability_strategy_cancel_appointment_async)
+    ok = bk_google_client_delete_event_finish (BK_GOOGLE_CLIENT (object), result, &error);
+  else
+    ok = bk_google_client_patch_event_finish (BK_GOOGLE_CLIENT (object), result, &error);
+  if (!ok)
+    {
+      note_error (self, error);
+      g_task_return_error (task, g_steal_pointer (&error));
+      return;
+    }
+  g_task_return_boolean (task, TRUE);
+}
+
+static void
+google_change_appointment_async (BkAvailabilityStrategy *strategy,
+                                 BkAppointment          *appointment,
+                                 gboolean                cancel,
+                                 GCancellable           *cancellable,
+                                 GAsyncReadyCallback     callback,
+                                 gpointer                user_data)
+{
+  BkGoogleCalendarStrategy *self = BK_GOOGLE_CALENDAR_STRATEGY (strategy);
+  g_autoptr(GTask) task = g_task_new (self, cancellable, callback, user_data);
+  g_autoptr(GError) error = NULL;
+  g_autofree char *destination = NULL;
+  const char *event_id = bk_appointment_get_calendar_event_id (appointment);
+  BkGoogleClient *client;
+
+  g_task_set_source_tag (task, cancel ? (gpointer) bk_availability_strategy_cancel_appointment_async
+                                      : (gpointer) bk_availability_strategy_update_appointment_async);
+  if (event_id == NULL && cancel)
+    {
+      /* never written to the calendar: nothing to remove */
+      g_task_return_boolean (task, TRUE);
+      return;
+    }
+  if (event_id == NULL)
+    {
+      g_task_return_new_error (task, BK_GOOGLE_ERROR, BK_GOOGLE_ERROR_NOT_FOUND,
+                               _("This appointment is not in the Google calendar yet; it is written there first."));
+      return;
+    }
+  if ((client = prepare_write (self, &destination, &error)) == NULL)
+    {
+      g_task_return_error (task, g_steal_pointer (&error));
+      return;
+    }
+  if (cancel)
+    bk_google_client_delete_event_async (client, destination, event_id, cancellable,
+                                         event_changed_cb, g_steal_pointer (&task));
+  else
+    {
+      g_autoptr(JsonNode) changes = build_event (appointment, FALSE);
+
+      bk_google_client_patch_event_async (client, destination, event_id, changes, cancellable,
+                                          event_changed_cb, g_steal_pointer (&task));
+    }
+}
+
+static void
+google_update_appointment_async (BkAvailabilityStrategy *strategy,
+                                 BkAppointment          *appointment,
+                                 GCancellable           *cancellable,
+                                 GAsyncReadyCallback     callback,
+                                 gpointer                user_data)
+{
+  google_change_appointment_async (strategy, appointment, FALSE, cancellable, callback, user_data);
+}
+
+static void
+google_cancel_appointment_async (BkAvailabilityStrategy *strategy,
+                                 BkAppointment          *appointment,
+                                 GCancellable           *cancellable,
+                                 GAsyncReadyCallback     callback,
+                                 gpointer                user_data)
+{
+  google_change_appointment_async (strategy, appointment, TRUE, cancellable, callback, user_data);
+}
+
+/* ---------------------------------------------------------------------- */
+/* GObject                                                                */
+
+static void
+strategy_iface_init (BkAvailabilityStrategyInterface *iface)
+{
+  iface->get_available_slots_async = google_get_available_slots_async;
+  iface->get_available_slots_finish = google_get_available_slots_finish;
+  iface->create_appointment_async = google_create_appointment_async;
+  iface->create_appointment_finish = bk_calendar_create_finish;
+  iface->update_appointment_async = google_update_appointment_async;
+  iface->update_appointment_finish = bk_calendar_change_finish;
+  iface->cancel_appointment_async = google_cancel_appointment_async;
+  iface->cancel_appointment_finish = bk_calendar_change_finish;
+}
+
+static void
+bk_google_calendar_strategy_finalize (GObject *object)
+{
+  BkGoogleCalendarStrategy *self = BK_GOOGLE_CALENDAR_STRATEGY (object);
+
+  forget_account (self);
+  g_clear_object (&self->settings);
+  g_clear_object (&self->token_store);
+  g_clear_object (&self->http);
+  g_clear_object (&self->store);
+
+  G_OBJECT_CLASS (bk_google_calendar_strategy_parent_class)->finalize (object);
+}
+
+static void
+bk_google_calendar_strategy_class_init (BkGoogleCalendarStrategyClass *klass)
+{
+  G_OBJECT_CLASS (klass)->finalize = bk_google_calendar_strategy_finalize;
+}
+
+static void
+bk_google_calendar_strategy_init (BkGoogleCalendarStrategy *self)
+{
+}
+
+BkGoogleCalendarStrategy *
+bk_google_calendar_strategy_new (BkStore      *store,
+                                 BkHttp       *http,
+                                 BkTokenStore *token_store,
+                                 GSettings    *settings)
+{
+  BkGoogleCalendarStrategy *self;
+
+  g_return_val_if_fail (BK_IS_STORE (store), NULL);
+  g_return_val_if_fail (BK_IS_HTTP (http), NULL);
+  g_return_val_if_fail (BK_IS_TOKEN_STORE (token_store), NULL);
+  g_return_val_if_fail (settings == NULL || G_IS_SETTINGS (settings), NULL);
+
+  self = g_object_new (BK_TYPE_GOOGLE_CALENDAR_STRATEGY, NULL);
+  self->store = g_object_ref (store);
+  self->http = g_object_ref (http);
+  self->token_store = g_object_ref (token_store);
+  self->settings = settings ? g_object_ref (settings) : bk_settings_new ();
+  return self;
+}
+
+void
+bk_google_calendar_strategy_set_now (BkGoogleCalendarStrategy *self,
+                                     gint64                    now)
+{
+  g_return_if_fail (BK_IS_GOOGLE_CALENDAR_STRATEGY (self));
+
+  self->now = now;
+}
