@@ -3,7 +3,11 @@
 
 #include <json-glib/json-glib.h>
 
+#include "bk-availability-strategy.h"
 #include "bk-cli.h"
+#include "bk-calendar-strategy.h"
+#include "bk-http.h"
+#include "bk-token-store.h"
 #include "bk-store.h"
 
 G_BEGIN_DECLS
@@ -31,6 +35,104 @@ int             _bk_cli_slots_run           (int                 argc,
                                              char              **argv);
 int             _bk_cli_appointments_run    (int                 argc,
                                              char              **argv);
+/* bk-cli-sync.c (issue 5): the backend */
+int             _bk_cli_signin_run          (int                 argc,
+                                             char              **argv);
+int             _bk_cli_signout_run         (int                 argc,
+                                             char              **argv);
+int             _bk_cli_sync_run            (int                 argc,
+                                             char              **argv);
+int             _bk_cli_status_run          (int                 argc,
+                                             char              **argv);
+int             _bk_cli_appointments_cancel_run (int             argc,
+                                             char              **argv);
+
+/* bk-cli-integration.c, bk-cli-calendars.c, bk-cli-config.c (issue 3):
+ * calendar sources and the provider settings */
+int             _bk_cli_connect_run         (int                 argc,
+                                             char              **argv);
+int             _bk_cli_disconnect_run      (int                 argc,
+                                             char              **argv);
+int             _bk_cli_calendars_run       (int                 argc,
+                                             char              **argv);
+int             _bk_cli_busy_run            (int                 argc,
+                                             char              **argv);
+int             _bk_cli_config_run          (int                 argc,
+                                             char              **argv);
+/* The calendar part of `status`: adds "source", "account", "state"
+ * (connected | reconnect_needed | disconnected), "last_sync" and
+ * "calendars" [{id, name, selected, destination, last_read}] to the object
+ * @builder has open; the text form appends lines to @out. */
+void            _bk_cli_integration_status_json (BkStore        *store,
+                                             JsonBuilder        *builder);
+void            _bk_cli_integration_status_text (BkStore        *store,
+                                             GString            *out);
+/* Slots through the active calendar source's strategy (live busy times,
+ * the cache when the service cannot be reached), and its report on stderr
+ * for tables. */
+GArray         *_bk_cli_calendar_slots      (BkStore            *store,
+                                             BkSource            source,
+                                             gint64              from,
+                                             gint64              to,
+                                             gint64              now,
+                                             BkSlotReport      **out_report,
+                                             GError            **error);
+void            _bk_cli_print_slot_report   (BkStore            *store,
+                                             const BkSlotReport *report);
+/* Waiting for GAsyncResults on the default main context: pass
+ * _bk_cli_got_result_cb with &slot (NULL), then _bk_cli_wait_result (&slot). */
+void            _bk_cli_got_result_cb       (GObject            *object,
+                                             GAsyncResult       *result,
+                                             gpointer            user_data);
+GAsyncResult   *_bk_cli_wait_result         (GAsyncResult      **slot);
+/* The provider settings, or NULL with an error when the schema is missing
+ * (g_settings_new() would abort). */
+GSettings      *_bk_cli_open_settings       (GError            **error);
+
+/* A calendar service bookablectl connects (issue 6: one table, so connect,
+ * disconnect, status, calendars, busy and slots work for either). The
+ * strategy calls have the shapes of BkOffice365CalendarStrategy's and
+ * BkGoogleCalendarStrategy's. */
+typedef struct
+{
+  const char    *name;        /* on the command line: "office365", "google" */
+  const char    *provider;    /* BK_PROVIDER_* */
+  BkSource       source;
+  const char    *label;       /* "Office 365 Calendar", marked for translation */
+  const char    *short_label; /* "Office 365", marked for translation */
+  const char    *vendor;      /* "Microsoft", "Google" */
+  GQuark       (*error_quark) (void);
+  int            reconnect_code;  /* its RECONNECT_NEEDED error code */
+  GObject     *(*new_strategy) (BkStore *store, BkHttp *http, BkTokenStore *tokens, GSettings *settings);
+  void         (*set_now) (gpointer strategy, gint64 now);
+  void         (*connect_async) (gpointer strategy, BkOpenUriFunc open_uri, gpointer open_uri_data,
+                                 GCancellable *cancellable, GAsyncReadyCallback callback, gpointer user_data);
+  char        *(*connect_finish) (gpointer strategy, GAsyncResult *result, GError **error);
+  void         (*disconnect_async) (gpointer strategy, GCancellable *cancellable,
+                                    GAsyncReadyCallback callback, gpointer user_data);
+  gboolean     (*disconnect_finish) (gpointer strategy, GAsyncResult *result, GError **error);
+  void         (*refresh_calendars_async) (gpointer strategy, GCancellable *cancellable,
+                                           GAsyncReadyCallback callback, gpointer user_data);
+  GPtrArray   *(*refresh_calendars_finish) (gpointer strategy, GAsyncResult *result, GError **error);
+  void         (*read_busy_async) (gpointer strategy, gint64 from, gint64 to, GCancellable *cancellable,
+                                   GAsyncReadyCallback callback, gpointer user_data);
+  BkSlotReport *(*read_busy_finish) (gpointer strategy, GAsyncResult *result, GError **error);
+} BkCliProvider;
+
+/* The service named @name ("office365", "google"), else a usage error. */
+const BkCliProvider *_bk_cli_lookup_provider (const char        *name,
+                                             GError            **error);
+/* The service of the active source; while manual, the one connected (else
+ * Office 365). */
+const BkCliProvider *_bk_cli_get_current_provider (BkStore      *store);
+/* "office365, google" */
+const char     *_bk_cli_list_providers      (void);
+/* A new strategy of @provider on @store (its own BkHttp and keyring). */
+GObject        *_bk_cli_new_strategy        (BkStore             *store,
+                                             const BkCliProvider *provider,
+                                             GError             **error);
+/* Local "YYYY-MM-DD HH:MM ZONE", or "never" for 0. */
+char           *_bk_cli_format_instant      (gint64              unix_seconds);
 
 /* A GOptionContext whose help reads "bookablectl COMMAND [OPTION…] PARAMS"
  * and whose --help is an ordinary flag (so it never calls exit()). */

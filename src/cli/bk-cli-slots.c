@@ -146,11 +146,13 @@ _bk_cli_slots_run (int    argc,
   g_autoptr(GError) error = NULL;
   g_autoptr(BkStore) store = NULL;
   g_autoptr(GArray) slots = NULL;
+  g_autoptr(BkSlotReport) report = NULL;
   g_auto(GStrv) rest = NULL;
   g_autofree char *from_text = NULL;
   g_autofree char *to_text = NULL;
   g_autofree char *now_text = NULL;
   SlotsQuery query = { 0 };
+  BkSource source;
   gboolean help = FALSE;
   const GOptionEntry entries[] = {
     { "from", 0, 0, G_OPTION_ARG_STRING, &from_text, N_("First slot start to consider (ISO 8601 with offset)"), N_("ISO") },
@@ -163,7 +165,10 @@ _bk_cli_slots_run (int    argc,
   context = _bk_cli_context_new ("slots", NULL,
                                  _("Print the free slots a client would be offered whose start "
                                    "lies in [--from, --to): the rules with the manual blocks, "
-                                   "cached busy times and booked appointments taken out. "
+                                   "calendar busy times and booked appointments taken out. "
+                                   "With Office 365 Calendar connected its busy times are read "
+                                   "live, or from the cache when Microsoft cannot be reached "
+                                   "(the table says so on stderr). "
                                    "The table uses this machine's time zone."),
                                  entries, &help);
   if (!_bk_cli_parse (context, argc, argv, &rest, &error))
@@ -179,9 +184,18 @@ _bk_cli_slots_run (int    argc,
   if (store == NULL)
     return _bk_cli_report (NULL, error);
 
-  slots = compute_slots (store, &query, &error);
+  source = bk_store_get_active_source (store, &error);
+  if (error != NULL)
+    return _bk_cli_report (NULL, error);
+  if (source != BK_SOURCE_MANUAL)
+    slots = _bk_cli_calendar_slots (store, source, query.from, query.to, query.now, &report, &error);
+  else
+    slots = compute_slots (store, &query, &error);
   if (slots == NULL)
     return _bk_cli_report (NULL, error);
+  /* why time is missing goes to stderr, so --json stays the bare array */
+  if (report != NULL && !query.json)
+    _bk_cli_print_slot_report (store, report);
 
   if (query.json)
     {

@@ -19,6 +19,15 @@ static const BkCliCommand commands[] = {
   { "blocks",       _bk_cli_blocks_run },
   { "slots",        _bk_cli_slots_run },
   { "appointments", _bk_cli_appointments_run },
+  { "signin",       _bk_cli_signin_run },
+  { "signout",      _bk_cli_signout_run },
+  { "sync",         _bk_cli_sync_run },
+  { "status",       _bk_cli_status_run },
+  { "connect",      _bk_cli_connect_run },
+  { "disconnect",   _bk_cli_disconnect_run },
+  { "calendars",    _bk_cli_calendars_run },
+  { "busy",         _bk_cli_busy_run },
+  { "config",       _bk_cli_config_run },
 };
 
 static const BkCliCommand *
@@ -48,8 +57,26 @@ get_usage (void)
                           _("Manage manual busy blocks (time off)"));
   g_string_append_printf (usage, "  slots                    %s\n",
                           _("Print the free slots a client would be offered"));
-  g_string_append_printf (usage, "  appointments             %s\n\n",
+  g_string_append_printf (usage, "  appointments             %s\n",
                           _("Print the cached appointments"));
+  g_string_append_printf (usage, "  appointments cancel ID   %s\n",
+                          _("Cancel an appointment (sent on the next sync)"));
+  g_string_append_printf (usage, "  signin | signout         %s\n",
+                          _("Sign in to or out of a Bookable server"));
+  g_string_append_printf (usage, "  sync                     %s\n",
+                          _("Run one sync pass with the server"));
+  g_string_append_printf (usage, "  status                   %s\n",
+                          _("Show the server, the last sync and the changes waiting"));
+  g_string_append_printf (usage, "  connect office365|google %s\n",
+                          _("Sign in to Office 365 or Google and use its calendars for free time"));
+  g_string_append_printf (usage, "  disconnect office365|google %s\n",
+                          _("Forget the Office 365 or Google account; back to rules and blocks"));
+  g_string_append_printf (usage, "  calendars [select ID…]   %s\n",
+                          _("List or choose the calendars that block time"));
+  g_string_append_printf (usage, "  busy                     %s\n",
+                          _("Print the calendar busy times that block slots"));
+  g_string_append_printf (usage, "  config get|set|list      %s\n\n",
+                          _("Show or change the provider settings"));
   g_string_append_printf (usage, "%s\n",
                           _("Run “bookablectl COMMAND --help” for the options of a command."));
   g_string_append_printf (usage, "%s\n",
@@ -130,6 +157,10 @@ bk_cli_run (int    argc,
       g_print ("bookablectl %s\n", PACKAGE_VERSION);
       return BK_CLI_EXIT_OK;
     }
+
+  /* a subcommand of someone else's command, so dispatched here */
+  if (g_str_equal (name, "appointments") && argc > 2 && g_str_equal (argv[2], "cancel"))
+    return _bk_cli_appointments_cancel_run (argc - 2, argv + 2);
 
   command = find_command (name);
   if (command == NULL)

@@ -56,6 +56,9 @@ static const char get_refusal_sql[] =
   "SELECT json_extract (value, '$.message') FROM sync_state WHERE key GLOB 'refused/*'"
   " AND json_extract (value, '$.appointment_id') = ?1 ORDER BY key DESC LIMIT 1";
 
+static const char list_keys_sql[] =
+  "SELECT key FROM sync_state WHERE substr (key, 1, length (?1)) = ?1 ORDER BY key";
+
 static const char count_outbox_sql[] =
   "SELECT count(*) FROM outbox";
 
@@ -250,6 +253,7 @@ bk_store_apply_feed_page (BkStore     *self,
                           GPtrArray   *appointments,
                           const char  *cursor_key,
                           const char  *cursor,
+                          const char  *todo_prefix,
                           GError     **error)
 {
   gint64 now = g_get_real_time () / G_USEC_PER_SEC;
@@ -263,7 +267,17 @@ bk_store_apply_feed_page (BkStore     *self,
     return FALSE;
   for (guint i = 0; i < appointments->len; i++)
     {
-      if (!feed_upsert (self, g_ptr_array_index (appointments, i), now, error))
+      BkAppointment *appointment = g_ptr_array_index (appointments, i);
+      g_autofree char *todo = NULL;
+
+      if (todo_prefix != NULL)
+        todo = g_strconcat (todo_prefix, bk_appointment_get_id (appointment), NULL);
+      if (!feed_upsert (self, appointment, now, error)
+          || (todo != NULL
+              && !run_text (self, set_state_sql, todo,
+                            bk_appointment_get_calendar_event_id (appointment)
+                              ? bk_appointment_get_calendar_event_id (appointment) : "",
+                            error)))
         {
           _bk_store_rollback (self);
           return FALSE;
@@ -408,4 +422,32 @@ bk_store_outbox_count (BkStore  *self,
       return 0;
     }
   return (guint) sqlite3_column_int64 (stmt, 0);
+}
+
+char **
+bk_store_list_sync_state_keys (BkStore     *self,
+                               const char  *prefix,
+                               GError     **error)
+{
+  g_autoptr(BkCachedStmt) stmt = NULL;
+  g_autoptr(GPtrArray) keys = NULL;
+  int rc;
+
+  g_return_val_if_fail (BK_IS_STORE (self), NULL);
+  g_return_val_if_fail (prefix != NULL, NULL);
+  g_return_val_if_fail (error == NULL || *error == NULL, NULL);
+
+  if ((stmt = _bk_store_stmt (self, list_keys_sql, error)) == NULL)
+    return NULL;
+  sqlite3_bind_text (stmt, 1, prefix, -1, SQLITE_STATIC);
+  keys = g_ptr_array_new_with_free_func (g_free);
+  while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
+    g_ptr_array_add (keys, g_strdup ((const char *) sqlite3_column_text (stmt, 0)));
+  if (rc != SQLITE_DONE)
+    {
+      _bk_store_set_sql_error (self, error);
+      return NULL;
+    }
+  g_ptr_array_add (keys, NULL);
+  return (char **) g_ptr_array_free (g_steal_pointer (&keys), FALSE);
 }

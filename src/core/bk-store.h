@@ -357,13 +357,21 @@ BkAppointment       *bk_store_get_appointment     (BkStore             *self,
                                                    GError             **error);
 /* One page of the backend's change feed, in one transaction: stores
  * @appointments (BkAppointment as the backend has them; rows with queued
- * local changes are left alone, the local conflict flag is kept) and sets
+ * local changes are left alone, the local conflict flag is kept), sets
  * the sync state @cursor_key to @cursor, so a pass cut after any page
- * resumes after it. */
+ * resumes after it, and, when @todo_prefix is not NULL, marks each
+ * appointment's calendar work as to do (sync state @todo_prefix + id, whose
+ * value is the calendar event id the backend knows, or ""). */
 gboolean             bk_store_apply_feed_page     (BkStore             *self,
                                                    GPtrArray           *appointments,
                                                    const char          *cursor_key,
                                                    const char          *cursor,
+                                                   const char          *todo_prefix,
+                                                   GError             **error);
+/* The sync state keys that start with @prefix, sorted: a NULL-terminated
+ * array (empty when none), or NULL with @error. */
+char               **bk_store_list_sync_state_keys (BkStore            *self,
+                                                   const char          *prefix,
                                                    GError             **error);
 /* The backend accepted outbox entry @seq: removes it and stores
  * @confirmed (may be NULL) as the backend answered, no longer pending

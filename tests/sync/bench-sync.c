@@ -1,0 +1,196 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+/* build-aux/dev bench: sync passes against a real bookable-server.
+ *
+ * - a no-change pass: the requests it makes (1 feed request, no upload)
+ *   and its time, next to one bare GET of the same feed page (baseline);
+ * - a pass pulling 1,000 new bookings: its time, next to storing the same
+ *   1,000 appointments straight into the store (baseline). */
+#define G_LOG_DOMAIN "bench-sync"
+
+#include "config.h"
+
+#include <glib/gi18n.h>
+#include <glib/gstdio.h>
+#include <unistd.h>
+
+#include "bk-appointment.h"
+#include "bk-availability-rules.h"
+#include "bk-sync-engine.h"
+#include "sync-fixture.h"
+
+#define NO_CHANGE_PASSES 30
+
+static const char rules_json[] =
+  "{ \"time_zone\": \"UTC\", \"slot_minutes\": 60, \"step_minutes\": 60,"
+  "  \"min_notice_minutes\": 0, \"horizon_days\": 60,"
+  "  \"weekly\": { \"mon\": [[\"00:00\",\"23:00\"]], \"tue\": [[\"00:00\",\"23:00\"]],"
+  "    \"wed\": [[\"00:00\",\"23:00\"]], \"thu\": [[\"00:00\",\"23:00\"]],"
+  "    \"fri\": [[\"00:00\",\"23:00\"]], \"sat\": [[\"00:00\",\"23:00\"]],"
+  "    \"sun\": [[\"00:00\",\"23:00\"]] } }";
+
+static void
+done_cb (GObject      *object,
+         GAsyncResult *result,
+         gpointer      user_data)
+{
+  *(GAsyncResult **) user_data = g_object_ref (result);
+}
+
+static BkSyncReport *
+run_pass (BkSyncEngine *engine,
+          double       *out_ms)
+{
+  g_autoptr(GAsyncResult) result = NULL;
+  g_autoptr(GError) error = NULL;
+  gint64 start = g_get_monotonic_time ();
+  BkSyncReport *report;
+
+  bk_sync_engine_sync_async (engine, NULL, done_cb, &result);
+  while (result == NULL)
+    g_main_context_iteration (NULL, TRUE);
+  report = bk_sync_engine_sync_finish (engine, result, &error);
+  g_assert_no_error (error);
+  *out_ms = (g_get_monotonic_time () - start) / 1000.0;
+  return report;
+}
+
+static double
+bare_feed_get (SoupSession *session,
+               const char  *token)
+{
+  g_autofree char *url = g_strdup_printf ("%s/api/v1/me/changes?after=%s&limit=500", sync_server_url (),
+                                          "999999999");
+  gint64 start = g_get_monotonic_time ();
+  g_autoptr(BkTestResponse) r = bk_test_request (session, "GET", url, token, NULL, NULL);
+
+  g_assert_cmpuint (r->status, ==, 200);
+  return (g_get_monotonic_time () - start) / 1000.0;
+}
+
+/* 1,000 bookings of @email's expert, one hour each, straight in the database. */
+static void
+book_thousand (const char *email)
+{
+  g_autofree char *sql = g_strdup_printf (
+    "INSERT INTO appointments (expert_id, start_at, end_at, client_name, client_email)"
+    " SELECT e.id, date_trunc ('hour', now ()) + make_interval (hours => 2 + 3 * g),"
+    "        date_trunc ('hour', now ()) + make_interval (hours => 3 + 3 * g),"
+    "        'Client ' || g, 'client' || g || '@example.org'"
+    " FROM experts e, generate_series (1, 1000) g WHERE e.email = '%s'", email);
+
+  g_free (bk_test_sql (sql));
+}
+
+static char *tmp_dir;
+
+static void
+remove_store (const char *path)
+{
+  static const char * const suffixes[] = { "", "-wal", "-shm", NULL };
+
+  for (guint i = 0; suffixes[i] != NULL; i++)
+    {
+      g_autofree char *file = g_strconcat (path, suffixes[i], NULL);
+      g_unlink (file);
+    }
+}
+
+static double
+store_baseline (void)
+{
+  g_autofree char *path = g_build_filename (tmp_dir, "baseline.sqlite", NULL);
+  g_autoptr(BkStore) store = bk_store_open (path, NULL);
+  g_autoptr(GPtrArray) appointments = g_ptr_array_new_with_free_func (g_object_unref);
+  g_autoptr(GError) error = NULL;
+  gint64 start;
+
+  for (guint i = 0; i < 1000; i++)
+    {
+      g_autofree char *id = g_uuid_string_random ();
+
+      g_ptr_array_add (appointments, bk_appointment_new (id, 3600 * (i + 1000), 3600 * (i + 1001),
+                                                         "Client", "client@example.org"));
+    }
+  start = g_get_monotonic_time ();
+  g_assert_true (bk_store_upsert_appointments (store, appointments, &error));
+  return (g_get_monotonic_time () - start) / 1000.0;
+}
+
+int
+main (int    argc,
+      char **argv)
+{
+  g_autoptr(SoupSession) session = NULL;
+  g_autoptr(BkStore) store = NULL;
+  g_autoptr(BkHttp) http = NULL;
+  g_autoptr(BkBackendClient) client = NULL;
+  g_autoptr(BkSyncEngine) engine = NULL;
+  g_autoptr(BkAvailabilityRules) rules = NULL;
+  g_autoptr(BkSyncReport) first = NULL, pulled = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *email = g_strdup_printf ("bench%u@example.com", (guint) getpid ());
+  g_autofree char *slug = g_strdup_printf ("bench%u", (guint) getpid ());
+  g_autofree char *password = NULL, *token = NULL, *path = NULL;
+  double ms, total = 0, bare = 0, pull_ms, baseline_ms;
+  guint requests = 0;
+
+  g_test_init (&argc, &argv, G_TEST_OPTION_ISOLATE_DIRS, NULL);
+  bk_test_cluster_url ();
+  sync_server_start ();
+  session = bk_test_session_new ();
+  password = bk_test_expert_add (email, "Bench", slug, "UTC");
+  token = bk_test_sign_in (session, sync_server_url (), email, password);
+
+  tmp_dir = g_dir_make_tmp ("bench-sync-XXXXXX", &error);
+  g_assert_no_error (error);
+  path = g_build_filename (tmp_dir, "bench.sqlite", NULL);
+  store = bk_store_open (path, &error);
+  g_assert_no_error (error);
+  rules = bk_availability_rules_new_from_json (rules_json, -1, &error);
+  g_assert_no_error (error);
+  g_assert_true (bk_store_save_rules (store, rules, &error));
+  http = bk_http_new ();
+  client = bk_backend_client_new (http, sync_server_url ());
+  bk_backend_client_set_token (client, token);
+  engine = bk_sync_engine_new (store, client, NULL);
+
+  first = run_pass (engine, &ms);
+  g_assert_true (first->published);
+  g_print ("first pass: %u slots published, %u requests, %.1f ms\n", first->slots, first->requests, ms);
+
+  for (guint i = 0; i < NO_CHANGE_PASSES; i++)
+    {
+      g_autoptr(BkSyncReport) report = run_pass (engine, &ms);
+
+      g_assert_false (report->published);
+      total += ms;
+      requests += report->requests;
+      bare += bare_feed_get (session, token);
+    }
+  g_print ("no-change pass: %.2f requests (1 feed request, 0 slot uploads), %.2f ms;"
+           " a bare feed GET %.2f ms; ratio %.2f\n",
+           (double) requests / NO_CHANGE_PASSES, total / NO_CHANGE_PASSES,
+           bare / NO_CHANGE_PASSES, total / bare);
+
+  book_thousand (email);
+  pulled = run_pass (engine, &pull_ms);
+  g_assert_cmpuint (pulled->appointments, ==, 1000);
+  baseline_ms = store_baseline ();
+  g_print ("pass pulling 1000 new bookings: %.1f ms, %u requests (%u changes, slots %s);"
+           " storing 1000 appointments directly %.1f ms; ratio %.1f\n",
+           pull_ms, pulled->requests, pulled->changes, pulled->published ? "republished" : "unchanged",
+           baseline_ms, pull_ms / baseline_ms);
+
+  g_clear_object (&engine);
+  g_clear_object (&store);
+  remove_store (path);
+  {
+    g_autofree char *baseline = g_build_filename (tmp_dir, "baseline.sqlite", NULL);
+    remove_store (baseline);
+  }
+  g_rmdir (tmp_dir);
+  g_free (tmp_dir);
+  sync_server_stop (FALSE);
+  bk_test_cluster_stop ();
+  return 0;
+}
