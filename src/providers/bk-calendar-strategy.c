@@ -71,15 +71,21 @@ connect_stored_cb (GObject      *object,
   g_autoptr(GError) error = NULL;
   GCancellable *cancellable;
 
-  if (!bk_token_store_store_finish (BK_TOKEN_STORE (object), result, &error) ||
-      !bk_store_set_integration_account (connect->store, connect->hooks->provider, connect->tokens->account,
+  if (!bk_token_store_store_finish (BK_TOKEN_STORE (object), result, &error))
+    {
+      g_task_return_error (task, g_steal_pointer (&error));
+      return;
+    }
+  /* A fresh token source before the store says "connected": whoever reacts
+   * to that change (the Schedule re-reading busy times) must not use the old,
+   * revoked tokens and mark the account "reconnect needed" again. */
+  connect->hooks->forget_account (strategy);
+  if (!bk_store_set_integration_account (connect->store, connect->hooks->provider, connect->tokens->account,
                                          connect->tokens->display_name, &error))
     {
       g_task_return_error (task, g_steal_pointer (&error));
       return;
     }
-  /* a fresh token source: a reconnect must not inherit the old state */
-  connect->hooks->forget_account (strategy);
   cancellable = g_task_get_cancellable (task);
   connect->hooks->refresh_calendars_async (strategy, cancellable, connect_refreshed_cb, g_steal_pointer (&task));
 }
