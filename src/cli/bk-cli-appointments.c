@@ -24,8 +24,32 @@ add_nullable_string (JsonBuilder *builder,
     json_builder_add_null_value (builder);
 }
 
+/* "conflicts_with": the calendar times a conflicting booking collides
+ * with, as the sync pass stored them */
+static void
+add_conflicts (JsonBuilder   *builder,
+               BkStore       *store,
+               BkAppointment *appointment)
+{
+  g_autofree char *text = NULL;
+  g_autoptr(JsonParser) parser = json_parser_new ();
+
+  json_builder_set_member_name (builder, "conflicts_with");
+  if (bk_appointment_get_conflict (appointment)
+      && (text = bk_store_dup_conflicts (store, bk_appointment_get_id (appointment), NULL)) != NULL
+      && json_parser_load_from_data (parser, text, -1, NULL)
+      && JSON_NODE_HOLDS_ARRAY (json_parser_get_root (parser)))
+    json_builder_add_value (builder, json_node_copy (json_parser_get_root (parser)));
+  else
+    {
+      json_builder_begin_array (builder);
+      json_builder_end_array (builder);
+    }
+}
+
 static void
 add_appointment (JsonBuilder   *builder,
+                 BkStore       *store,
                  BkAppointment *appointment)
 {
   g_autofree char *start = bk_time_format_iso8601_utc (bk_appointment_get_start (appointment));
@@ -44,19 +68,21 @@ add_appointment (JsonBuilder   *builder,
                        bk_appointment_get_calendar_event_id (appointment));
   json_builder_set_member_name (builder, "conflict");
   json_builder_add_boolean_value (builder, bk_appointment_get_conflict (appointment));
+  add_conflicts (builder, store, appointment);
   json_builder_set_member_name (builder, "pending");
   json_builder_add_boolean_value (builder, bk_appointment_get_pending (appointment));
   json_builder_end_object (builder);
 }
 
 static JsonNode *
-appointments_to_json (GPtrArray *appointments)
+appointments_to_json (BkStore   *store,
+                      GPtrArray *appointments)
 {
   g_autoptr(JsonBuilder) builder = json_builder_new ();
 
   json_builder_begin_array (builder);
   for (guint i = 0; i < appointments->len; i++)
-    add_appointment (builder, g_ptr_array_index (appointments, i));
+    add_appointment (builder, store, g_ptr_array_index (appointments, i));
   json_builder_end_array (builder);
 
   return json_builder_get_root (builder);
@@ -190,7 +216,7 @@ _bk_cli_appointments_run (int    argc,
 
   if (json)
     {
-      g_autoptr(JsonNode) node = appointments_to_json (appointments);
+      g_autoptr(JsonNode) node = appointments_to_json (store, appointments);
       _bk_cli_print_json (node);
     }
   else

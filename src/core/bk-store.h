@@ -399,6 +399,31 @@ char                *bk_store_get_refusal         (BkStore             *self,
 guint                bk_store_outbox_count        (BkStore             *self,
                                                    GError             **error);
 
+/* Two-way calendar sync (bk-store-two-way.c). */
+/* The appointment whose calendar event is @event_id (a booked one first),
+ * or NULL (without @error when there is none). */
+BkAppointment       *bk_store_find_appointment_by_event (BkStore       *self,
+                                                   const char          *event_id,
+                                                   GError             **error);
+/* Queues @entries (BkOutboxEntry: kind, payload, idempotency_key; a key
+ * already queued is skipped) and sets sync state @state_key to
+ * @state_value (NULL removes it) in one transaction. */
+gboolean             bk_store_queue_calendar_changes (BkStore          *self,
+                                                   GPtrArray           *entries,
+                                                   const char          *state_key,
+                                                   const char          *state_value,
+                                                   GError             **error);
+/* Marks appointment @appointment_id as colliding with the calendar times
+ * in @conflicts_json (a JSON array), or clears the mark (NULL). */
+gboolean             bk_store_set_conflict        (BkStore             *self,
+                                                   const char          *appointment_id,
+                                                   const char          *conflicts_json,
+                                                   GError             **error);
+/* The JSON array given to bk_store_set_conflict(), or NULL. */
+char                *bk_store_dup_conflicts       (BkStore             *self,
+                                                   const char          *appointment_id,
+                                                   GError             **error);
+
 /* End of the sync section.                                                */
 /* ====================================================================== */
 

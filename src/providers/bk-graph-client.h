@@ -139,6 +139,33 @@ gboolean         bk_graph_client_delete_event_finish (BkGraphClient        *self
                                                       GAsyncResult         *result,
                                                       GError              **error);
 
+/* What changed in a calendar since a delta link (two-way sync). */
+typedef struct
+{
+  GPtrArray *items;        /* JsonObject: events, or {"id", "@removed"} */
+  char      *delta_link;   /* for the next read */
+  gboolean   full_round;   /* no (valid) link: @items is the whole window */
+} BkGraphDelta;
+
+void bk_graph_delta_free (BkGraphDelta *delta);
+
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (BkGraphDelta, bk_graph_delta_free)
+
+/* GET /me/calendars/{id}/calendarView/delta over [from, to) (@delta_link
+ * NULL), or @delta_link, every page. A link Graph no longer takes (410,
+ * SyncStateNotFound, an invalid token) is dropped for a full round. */
+void             bk_graph_client_read_delta_async    (BkGraphClient        *self,
+                                                      const char           *calendar_id,
+                                                      const char           *delta_link,
+                                                      gint64                from,
+                                                      gint64                to,
+                                                      GCancellable         *cancellable,
+                                                      GAsyncReadyCallback   callback,
+                                                      gpointer              user_data);
+BkGraphDelta    *bk_graph_client_read_delta_finish   (BkGraphClient        *self,
+                                                      GAsyncResult         *result,
+                                                      GError              **error);
+
 /* Graph's dateTimeTimeZone ({"dateTime": "2027-03-26T08:00:00.0000000",
  * "timeZone": "W. Europe Standard Time"}) as an instant: the wall time read
  * in the zone named (IANA, UTC, or a Windows name), never by appending Z. */

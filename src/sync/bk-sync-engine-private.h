@@ -11,6 +11,8 @@ G_BEGIN_DECLS
 
 /* sync state: appointments pulled but not yet written to the calendar */
 #define BK_SYNC_CALENDAR_TODO "calendar-todo/"
+/* sync state: a calendar's delta link / sync token, + provider/calendar id */
+#define BK_SYNC_CALENDAR_LINK "calendar-link/"
 
 /* What one pass carries from step to step (GTask data). */
 typedef struct
@@ -46,6 +48,22 @@ void                    _bk_sync_engine_finish_pass        (GTask        *task,
                                                             GError       *error);
 /* Replays the pass's outbox entries from next_entry; takes @task. */
 void                    _bk_sync_engine_replay_next        (GTask        *task);
+
+/* bk-sync-two-way.c: the active calendar provider (BK_PROVIDER_*), or NULL */
+const char             *_bk_sync_pass_provider             (BkSyncEngine *self);
+/* the expert's calendar changes into the outbox, then the calendar work;
+ * takes @task */
+void                    _bk_sync_pass_read_calendar_changes (GTask       *task);
+
+/* bk-sync-conflicts.c: reads the busy times over the bookings the calendar
+ * step will write, then calls @next (takes @task); marks (or clears) the
+ * conflict of booked @appointment against them */
+void                    _bk_sync_pass_refresh_busy          (GTask       *task,
+                                                            void       (*next) (GTask *task));
+gboolean                _bk_sync_pass_check_conflict        (BkSyncEngine  *self,
+                                                            BkAppointment *appointment,
+                                                            gboolean      *out_conflict,
+                                                            GError       **error);
 
 /* bk-sync-steps.c; each takes @task */
 void                    _bk_sync_pass_start_calendar_work  (GTask        *task);

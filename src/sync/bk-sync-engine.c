@@ -7,7 +7,9 @@
  *    else (offline, 5xx, 401) stops the pass with the entry kept.
  * 2. Pull the change feed after the stored cursor, a page at a time; each
  *    page and its cursor are stored in one transaction.
- * 2b, 3. The calendar and the slots: bk-sync-steps.c.
+ * 2a. What the expert changed in the calendar: bk-sync-two-way.c.
+ * 2b, 3. The calendar (and conflicts, bk-sync-conflicts.c) and the slots:
+ *    bk-sync-steps.c.
  * A SIGKILL anywhere leaves the store at a step boundary: the next pass
  * replays at most one request, which the backend recognises by its key. */
 
@@ -462,7 +464,7 @@ page_cb (GObject      *object,
   if (count >= FEED_PAGE)
     pull_page (g_steal_pointer (&task), next);
   else
-    _bk_sync_pass_start_calendar_work (g_steal_pointer (&task));
+    _bk_sync_pass_read_calendar_changes (g_steal_pointer (&task));
 }
 
 /* @after < 0: from the stored cursor. */

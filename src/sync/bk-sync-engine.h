@@ -73,6 +73,9 @@ typedef struct
   guint      slots;         /* slots in the published window */
   guint      requests;      /* HTTP requests made */
   GPtrArray *messages;      /* char *: why entries were refused */
+  guint      calendar_changes; /* cancellations and moves made in the
+                                * calendar, queued for the backend */
+  guint      conflicts;     /* bookings held back: they collide with the calendar */
 } BkSyncReport;
 
 void bk_sync_report_free (BkSyncReport *report);

@@ -114,10 +114,47 @@ removed_cb (GObject      *object,
   calendar_next (g_steal_pointer (&task));
 }
 
+static void
+updated_cb (GObject      *object,
+            GAsyncResult *result,
+            gpointer      user_data)
+{
+  g_autoptr(GTask) task = user_data;
+  BkSyncEngine *self = g_task_get_source_object (task);
+  BkSyncPass *data = g_task_get_task_data (task);
+  g_autoptr(GError) error = NULL;
+
+  if (!bk_availability_strategy_update_appointment_finish (BK_AVAILABILITY_STRATEGY (object),
+                                                           result, &error)
+      || !clear_todo (self, data, &error))
+    return _bk_sync_engine_finish_pass (g_steal_pointer (&task), g_steal_pointer (&error));
+  calendar_next (g_steal_pointer (&task));
+}
+
+/* After a reschedule the new appointment keeps the old one's event: the
+ * booked appointment that now owns @appointment's event, or NULL. */
+static BkAppointment *
+successor_of (BkStore       *store,
+              BkAppointment *appointment)
+{
+  const char *event_id = bk_appointment_get_calendar_event_id (appointment);
+  g_autoptr(BkAppointment) owner = NULL;
+
+  if (event_id == NULL
+      || bk_appointment_get_status (appointment) != BK_APPOINTMENT_STATUS_RESCHEDULED
+      || (owner = bk_store_find_appointment_by_event (store, event_id, NULL)) == NULL
+      || bk_appointment_get_status (owner) != BK_APPOINTMENT_STATUS_BOOKED
+      || g_str_equal (bk_appointment_get_id (owner), bk_appointment_get_id (appointment)))
+    return NULL;
+  return g_steal_pointer (&owner);
+}
+
 /* The next appointment with calendar work, started; FALSE when none is left.
  * The backend never moves an appointment in place (a reschedule is a new
  * appointment), so the work is: create the event of a booking the backend
- * has no event for, delete the event of one no longer booked. */
+ * has no event for (unless it collides with the calendar: a conflict, kept
+ * to do), move the event along with a reschedule (the new appointment keeps
+ * the event id), delete the event of one no longer booked. */
 static gboolean
 start_next_todo (BkSyncEngine  *self,
                  BkSyncPass    *data,
@@ -134,18 +171,37 @@ start_next_todo (BkSyncEngine  *self,
       const char *id = key + strlen (BK_SYNC_CALENDAR_TODO);
       g_autofree char *known = bk_store_get_sync_state (store, key, NULL);
       g_autoptr(BkAppointment) appointment = bk_store_get_appointment (store, id, NULL);
+      g_autoptr(BkAppointment) successor = NULL;
       gboolean booked = appointment != NULL
                         && bk_appointment_get_status (appointment) == BK_APPOINTMENT_STATUS_BOOKED;
+      gboolean conflict = FALSE;
 
       g_set_object (&data->current, appointment);
       if (booked && (known == NULL || *known == '\0'))
-        bk_availability_strategy_create_appointment_async (strategy, appointment, cancellable,
-                                                           created_cb, g_object_ref (task));
+        {
+          /* held back, not dropped: its work stays to do for a later pass */
+          if (!_bk_sync_pass_check_conflict (self, appointment, &conflict, error))
+            return FALSE;
+          if (conflict)
+            {
+              data->report->conflicts++;
+              data->next_todo++;
+              continue;
+            }
+          bk_availability_strategy_create_appointment_async (strategy, appointment, cancellable,
+                                                             created_cb, g_object_ref (task));
+        }
+      else if (appointment != NULL && (successor = successor_of (store, appointment)) != NULL)
+        /* moved, not gone: the event follows (a no-op when the expert moved it) */
+        bk_availability_strategy_update_appointment_async (strategy, successor, cancellable,
+                                                           updated_cb, g_object_ref (task));
       else if (appointment != NULL && !booked
                && bk_appointment_get_calendar_event_id (appointment) != NULL)
         bk_availability_strategy_cancel_appointment_async (strategy, appointment, cancellable,
                                                            removed_cb, g_object_ref (task));
-      else if (!clear_todo (self, data, error))
+      else if ((appointment != NULL && !booked && bk_appointment_get_conflict (appointment)
+                && !bk_store_set_conflict (store, id, NULL, error))
+               || !clear_todo (self, data, error))
         return FALSE;
       else
         continue;
@@ -194,7 +250,7 @@ _bk_sync_pass_start_calendar_work (GTask *task)
                                               BK_SYNC_CALENDAR_TODO, &error);
   if (data->todo == NULL)
     return _bk_sync_engine_finish_pass (task, g_steal_pointer (&error));
-  calendar_next (task);
+  _bk_sync_pass_refresh_busy (task, calendar_next);
 }
 
 /* ---------------------------------------------------------------------- */

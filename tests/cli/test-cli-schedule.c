@@ -266,8 +266,8 @@ test_appointments_listed (void)
   grace = json_array_get_object_element (array, 1);
 
   keys = ctl_get_sorted_keys (ada);
-  g_assert_cmpstr (keys, ==, "calendar_event_id,client_email,client_name,conflict,end,id,note,"
-                             "pending,start,status");
+  g_assert_cmpstr (keys, ==, "calendar_event_id,client_email,client_name,conflict,conflicts_with,"
+                             "end,id,note,pending,start,status");
   g_assert_cmpstr (json_object_get_string_member (ada, "id"), ==, "a-1");
   g_assert_cmpstr (json_object_get_string_member (ada, "start"), ==, "2027-03-22T08:00:00Z");
   g_assert_cmpstr (json_object_get_string_member (ada, "end"), ==, "2027-03-22T09:00:00Z");

@@ -1,0 +1,390 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+/* bk-sync-two-way.c: step 2a of a sync pass — what the expert changed in the
+ * calendar flows back to the backend.
+ *
+ * The destination calendar's changes since the stored delta link (Office
+ * 365, calendarView/delta) or sync token (Google, events.list) are read;
+ * the provider-specific part ends at a list of Change (event id, removed or
+ * new times). The rest is shared: an event that is an appointment's event
+ * (by the event id the store knows) and was deleted becomes a cancellation,
+ * one that moved a reschedule — outbox entries with Idempotency-Keys, queued
+ * in the same transaction that stores the new link or token, so a pass cut
+ * anywhere neither loses a change nor sends one twice. A failed read only
+ * leaves the link where it was: the next pass reads the same changes. */
+
+#define G_LOG_DOMAIN "bk-sync"
+
+#include "config.h"
+
+#include <glib/gi18n.h>
+
+#include "bk-calendar-strategy.h"
+#include "bk-google-calendar-strategy.h"
+#include "bk-google-client.h"
+#include "bk-graph-client.h"
+#include "bk-office365-calendar-strategy.h"
+#include "bk-sync-engine-private.h"
+#include "bk-time.h"
+
+#define DAY 86400
+/* the delta window of Office 365 (fixed when a round starts): a week back
+ * for appointments moved into the past, and the longest horizon ahead */
+#define DELTA_BEHIND (7 * DAY)
+#define DELTA_AHEAD  (400 * DAY)
+
+typedef struct
+{
+  char     *event_id;
+  char     *appointment_id;  /* the event's own note of it, when it says */
+  gboolean  removed;
+  gint64    start;
+  gint64    end;
+} Change;
+
+static void
+change_free (Change *change)
+{
+  g_free (change->event_id);
+  g_free (change->appointment_id);
+  g_free (change);
+}
+
+const char *
+_bk_sync_pass_provider (BkSyncEngine *self)
+{
+  BkAvailabilityStrategy *strategy = _bk_sync_engine_get_strategy (self);
+
+  if (BK_IS_OFFICE365_CALENDAR_STRATEGY (strategy))
+    return BK_PROVIDER_OFFICE365;
+  if (BK_IS_GOOGLE_CALENDAR_STRATEGY (strategy))
+    return BK_PROVIDER_GOOGLE;
+  return NULL;
+}
+
+/* ---------------------------------------------------------------------- */
+/* Provider halves: their answers as Change                               */
+
+static Change *
+change_new (const char *event_id,
+            gboolean    removed)
+{
+  Change *change = g_new0 (Change, 1);
+
+  change->event_id = g_strdup (event_id);
+  change->removed = removed;
+  return change;
+}
+
+static GPtrArray *
+changes_from_graph (BkGraphDelta *delta)
+{
+  GPtrArray *changes = g_ptr_array_new_with_free_func ((GDestroyNotify) change_free);
+
+  for (guint i = 0; i < delta->items->len; i++)
+    {
+      JsonObject *item = g_ptr_array_index (delta->items, i);
+      const char *id = json_object_get_string_member_with_default (item, "id", NULL);
+      gboolean removed = json_object_has_member (item, "@removed")
+                         || json_object_get_boolean_member_with_default (item, "isCancelled", FALSE);
+      JsonObject *start = NULL, *end = NULL;
+      Change *change;
+
+      if (id == NULL)
+        continue;
+      if (!removed)
+        {
+          JsonNode *s = json_object_get_member (item, "start");
+          JsonNode *e = json_object_get_member (item, "end");
+
+          start = s && JSON_NODE_HOLDS_OBJECT (s) ? json_node_get_object (s) : NULL;
+          end = e && JSON_NODE_HOLDS_OBJECT (e) ? json_node_get_object (e) : NULL;
+        }
+      change = change_new (id, removed);
+      if (!removed && (start == NULL || end == NULL
+                       || !bk_graph_parse_date_time_zone (start, &change->start, NULL)
+                       || !bk_graph_parse_date_time_zone (end, &change->end, NULL)))
+        {
+          change_free (change);
+          continue;
+        }
+      g_ptr_array_add (changes, change);
+    }
+  return changes;
+}
+
+/* extendedProperties.private's appointment id (deletions carry none) */
+static char *
+dup_google_appointment_id (JsonObject *event)
+{
+  JsonNode *properties = json_object_get_member (event, "extendedProperties");
+  JsonNode *private = NULL;
+
+  if (properties != NULL && JSON_NODE_HOLDS_OBJECT (properties))
+    private = json_object_get_member (json_node_get_object (properties), "private");
+  if (private == NULL || !JSON_NODE_HOLDS_OBJECT (private))
+    return NULL;
+  return g_strdup (json_object_get_string_member_with_default (json_node_get_object (private),
+                                                               BK_GOOGLE_APPOINTMENT_PROPERTY, NULL));
+}
+
+static GPtrArray *
+changes_from_google (BkGoogleChanges *listed)
+{
+  GPtrArray *changes = g_ptr_array_new_with_free_func ((GDestroyNotify) change_free);
+
+  for (guint i = 0; i < listed->events->len; i++)
+    {
+      JsonObject *event = g_ptr_array_index (listed->events, i);
+      const char *id = json_object_get_string_member_with_default (event, "id", NULL);
+      gboolean removed = g_strcmp0 (json_object_get_string_member_with_default (event, "status", NULL),
+                                    "cancelled") == 0;
+      JsonNode *s = json_object_get_member (event, "start");
+      JsonNode *e = json_object_get_member (event, "end");
+      Change *change;
+
+      if (id == NULL)
+        continue;
+      change = change_new (id, removed);
+      change->appointment_id = dup_google_appointment_id (event);
+      if (!removed && (s == NULL || e == NULL || !JSON_NODE_HOLDS_OBJECT (s) || !JSON_NODE_HOLDS_OBJECT (e)
+                       || !bk_google_parse_event_time (json_node_get_object (s), "UTC", &change->start, NULL)
+                       || !bk_google_parse_event_time (json_node_get_object (e), "UTC", &change->end, NULL)))
+        {
+          change_free (change);
+          continue;
+        }
+      g_ptr_array_add (changes, change);
+    }
+  return changes;
+}
+
+/* ---------------------------------------------------------------------- */
+/* Shared: changes of the app's own events as outbox entries              */
+
+static BkOutboxEntry *
+entry_new (const char *kind,
+           JsonBuilder *builder,
+           char       *key)
+{
+  g_autoptr(JsonNode) root = json_builder_get_root (builder);
+  BkOutboxEntry *entry = g_new0 (BkOutboxEntry, 1);
+
+  entry->kind = g_strdup (kind);
+  entry->payload = json_to_string (root, FALSE);
+  entry->idempotency_key = key;
+  return entry;
+}
+
+static BkOutboxEntry *
+entry_for_change (BkAppointment *appointment,
+                  const Change  *change)
+{
+  g_autoptr(JsonBuilder) builder = json_builder_new ();
+  const char *id = bk_appointment_get_id (appointment);
+
+  json_builder_begin_object (builder);
+  json_builder_set_member_name (builder, "appointment_id");
+  json_builder_add_string_value (builder, id);
+  if (change->removed)
+    {
+      json_builder_set_member_name (builder, "reason");
+      json_builder_add_string_value (builder, _("The expert removed the appointment from their calendar."));
+      json_builder_end_object (builder);
+      return entry_new (BK_OUTBOX_CANCEL_APPOINTMENT, builder, g_strconcat ("calendar-cancel-", id, NULL));
+    }
+  {
+    g_autofree char *start = bk_time_format_iso8601_utc (change->start);
+    g_autofree char *end = bk_time_format_iso8601_utc (change->end);
+
+    json_builder_set_member_name (builder, "start");
+    json_builder_add_string_value (builder, start);
+    json_builder_set_member_name (builder, "end");
+    json_builder_add_string_value (builder, end);
+    json_builder_end_object (builder);
+  }
+  return entry_new (BK_OUTBOX_RESCHEDULE_APPOINTMENT, builder,
+                    g_strdup_printf ("calendar-move-%s-%" G_GINT64_FORMAT "-%" G_GINT64_FORMAT,
+                                     id, change->start, change->end));
+}
+
+/* The entry @change calls for, or NULL: not an appointment's event, not
+ * booked, already changed in the app (its queued change wins), or the
+ * calendar is still behind the store (calendar work left to do: what it
+ * shows is the old state, not the expert's move). */
+static BkOutboxEntry *
+entry_for_own_event (BkStore      *store,
+                     const Change *change)
+{
+  g_autoptr(BkAppointment) appointment = bk_store_find_appointment_by_event (store, change->event_id, NULL);
+  g_autofree char *todo = NULL;
+  g_autofree char *work = NULL;
+
+  /* an event whose id the store lost (a crash between the write and its
+   * report): the appointment id it carries, if that appointment has no
+   * other event — a copy the expert made keeps the note but is not it */
+  if (appointment == NULL && change->appointment_id != NULL)
+    {
+      appointment = bk_store_get_appointment (store, change->appointment_id, NULL);
+      if (appointment != NULL && bk_appointment_get_calendar_event_id (appointment) != NULL)
+        g_clear_object (&appointment);
+    }
+  if (appointment == NULL
+      || bk_appointment_get_status (appointment) != BK_APPOINTMENT_STATUS_BOOKED
+      || bk_appointment_get_pending (appointment))
+    return NULL;
+  todo = g_strconcat (BK_SYNC_CALENDAR_TODO, bk_appointment_get_id (appointment), NULL);
+  if ((work = bk_store_get_sync_state (store, todo, NULL)) != NULL)
+    return NULL;
+  if (!change->removed
+      && change->start == bk_appointment_get_start (appointment)
+      && change->end == bk_appointment_get_end (appointment))
+    return NULL;
+  return entry_for_change (appointment, change);
+}
+
+static gboolean
+queue_changes (BkSyncEngine  *self,
+               BkSyncPass    *data,
+               GPtrArray     *changes,
+               const char    *key,
+               const char    *link,
+               GError       **error)
+{
+  BkStore *store = _bk_sync_engine_get_store (self);
+  g_autoptr(GPtrArray) entries = g_ptr_array_new_with_free_func ((GDestroyNotify) bk_outbox_entry_free);
+  g_autoptr(GHashTable) last = g_hash_table_new (g_str_hash, g_str_equal);
+
+  /* a round may name an event twice: its last state counts */
+  for (guint i = 0; i < changes->len; i++)
+    {
+      Change *change = g_ptr_array_index (changes, i);
+
+      g_hash_table_insert (last, change->event_id, change);
+    }
+  for (guint i = 0; i < changes->len; i++)
+    {
+      Change *change = g_ptr_array_index (changes, i);
+      BkOutboxEntry *entry;
+
+      if (g_hash_table_lookup (last, change->event_id) != change)
+        continue;
+      if ((entry = entry_for_own_event (store, change)) != NULL)
+        g_ptr_array_add (entries, entry);
+    }
+  if (!bk_store_queue_calendar_changes (store, entries, key, link, error))
+    return FALSE;
+  data->queued_events += entries->len;
+  data->report->calendar_changes += entries->len;
+  return TRUE;
+}
+
+/* ---------------------------------------------------------------------- */
+/* The step                                                               */
+
+typedef struct
+{
+  GTask *task;
+  char  *key;
+} ReadData;
+
+static void
+read_data_free (ReadData *read)
+{
+  g_free (read->key);
+  g_free (read);
+}
+
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (ReadData, read_data_free)
+
+/* Queues @changes with @link, or (no changes read) records why; never ends
+ * the pass unless cancelled or the store fails. Takes @read. */
+static void
+changes_read (ReadData     *read_,
+              GPtrArray    *changes,
+              const char   *link,
+              GError       *read_error)
+{
+  g_autoptr(ReadData) read = read_;
+  g_autoptr(GTask) task = read->task;
+  g_autoptr(GError) error = read_error;
+  BkSyncEngine *self = g_task_get_source_object (task);
+  BkSyncPass *data = g_task_get_task_data (task);
+
+  if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+    return _bk_sync_engine_finish_pass (g_steal_pointer (&task), g_steal_pointer (&error));
+  if (error != NULL)
+    {
+      /* the link stays: the next pass reads these changes again */
+      g_debug ("Calendar changes not read: %s", error->message);
+      return _bk_sync_pass_start_calendar_work (g_steal_pointer (&task));
+    }
+  if (!queue_changes (self, data, changes, read->key, link, &error))
+    return _bk_sync_engine_finish_pass (g_steal_pointer (&task), g_steal_pointer (&error));
+  _bk_sync_pass_start_calendar_work (g_steal_pointer (&task));
+}
+
+static void
+graph_delta_cb (GObject      *object,
+                GAsyncResult *result,
+                gpointer      user_data)
+{
+  GError *error = NULL;
+  g_autoptr(BkGraphDelta) delta = bk_graph_client_read_delta_finish (BK_GRAPH_CLIENT (object), result, &error);
+  g_autoptr(GPtrArray) changes = delta ? changes_from_graph (delta) : NULL;
+
+  changes_read (user_data, changes, delta ? delta->delta_link : NULL, error);
+}
+
+static void
+google_changes_cb (GObject      *object,
+                   GAsyncResult *result,
+                   gpointer      user_data)
+{
+  GError *error = NULL;
+  g_autoptr(BkGoogleChanges) listed = bk_google_client_list_changes_finish (BK_GOOGLE_CLIENT (object),
+                                                                            result, &error);
+  g_autoptr(GPtrArray) changes = listed ? changes_from_google (listed) : NULL;
+
+  changes_read (user_data, changes, listed ? listed->next_sync_token : NULL, error);
+}
+
+void
+_bk_sync_pass_read_calendar_changes (GTask *task)
+{
+  BkSyncEngine *self = g_task_get_source_object (task);
+  BkStore *store = _bk_sync_engine_get_store (self);
+  BkAvailabilityStrategy *strategy = _bk_sync_engine_get_strategy (self);
+  const char *provider = _bk_sync_pass_provider (self);
+  g_autofree char *calendar = provider ? bk_calendar_dup_destination (store, provider, NULL) : NULL;
+  g_autofree char *link = NULL;
+  GCancellable *cancellable = g_task_get_cancellable (task);
+  ReadData *read;
+
+  if (calendar == NULL)
+    return _bk_sync_pass_start_calendar_work (task);
+  read = g_new0 (ReadData, 1);
+  read->task = task;
+  read->key = g_strconcat (BK_SYNC_CALENDAR_LINK, provider, "/", calendar, NULL);
+  link = bk_store_get_sync_state (store, read->key, NULL);
+
+  if (BK_IS_OFFICE365_CALENDAR_STRATEGY (strategy))
+    {
+      BkGraphClient *graph = bk_office365_calendar_strategy_get_graph_client (BK_OFFICE365_CALENDAR_STRATEGY (strategy));
+      gint64 now = _bk_sync_engine_get_now (self);
+      gint64 from = now - now % DAY - DELTA_BEHIND;
+
+      if (graph != NULL)
+        return bk_graph_client_read_delta_async (graph, calendar, link, from, from + DELTA_AHEAD,
+                                                 cancellable, graph_delta_cb, read);
+    }
+  else
+    {
+      BkGoogleClient *google = bk_google_calendar_strategy_get_client (BK_GOOGLE_CALENDAR_STRATEGY (strategy));
+
+      if (google != NULL)
+        return bk_google_client_list_changes_async (google, calendar, link, cancellable,
+                                                    google_changes_cb, read);
+    }
+  read_data_free (read);
+  _bk_sync_pass_start_calendar_work (task);
+}

@@ -1,0 +1,315 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+/* Two-way calendar sync with Google Calendar, end to end: a throwaway
+ * PostgreSQL and a real bookable-server, the sandbox Google service, a real
+ * keyring (tests/run-with-keyring). The expert deletes or moves an
+ * appointment's event in Google (the same API calls Google Calendar makes,
+ * against the sandbox): the next pass cancels or reschedules it on the
+ * backend. An expired sync token (410) is a full resync that sends nothing
+ * twice. */
+#define G_LOG_DOMAIN "test-sync"
+
+#include "config.h"
+
+#include <glib/gi18n.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "bk-availability-rules.h"
+#include "bk-google-calendar-strategy.h"
+#include "bk-google-client.h"
+#include "bk-sandbox-google.h"
+#include "bk-sync-engine.h"
+#include "bk-time.h"
+#include "sync-fixture.h"
+#include "test-authority.h"
+
+#define EMAIL "expert@sandbox.test"
+#define HOUR 3600
+
+static const char rules_json[] =
+  "{ \"time_zone\": \"UTC\", \"slot_minutes\": 60, \"step_minutes\": 60,"
+  "  \"min_notice_minutes\": 0, \"horizon_days\": 7,"
+  "  \"weekly\": { \"mon\": [[\"00:00\",\"23:00\"]], \"tue\": [[\"00:00\",\"23:00\"]],"
+  "    \"wed\": [[\"00:00\",\"23:00\"]], \"thu\": [[\"00:00\",\"23:00\"]],"
+  "    \"fri\": [[\"00:00\",\"23:00\"]], \"sat\": [[\"00:00\",\"23:00\"]],"
+  "    \"sun\": [[\"00:00\",\"23:00\"]] } }";
+
+static const char data_json[] =
+  "{ \"users\": [ { \"email\": \"" EMAIL "\", \"name\": \"Erika Expert\", \"timeZone\": \"UTC\","
+  "  \"calendars\": [ { \"primary\": true, \"events\": [] } ] } ] }";
+
+static SoupSession *session;
+
+typedef struct
+{
+  BkSandboxGoogle          *sandbox;
+  GSettings                *settings;
+  BkStore                  *store;
+  BkHttp                   *http;
+  BkTokenStore             *tokens;
+  BkGoogleCalendarStrategy *strategy;
+  BkBackendClient          *client;
+  BkSyncEngine             *engine;
+  char                     *slug;
+} Fixture;
+
+static void
+done_cb (GObject      *object,
+         GAsyncResult *result,
+         gpointer      user_data)
+{
+  *(GAsyncResult **) user_data = g_object_ref (result);
+}
+
+static GAsyncResult *
+wait_for (GAsyncResult **slot)
+{
+  while (*slot == NULL)
+    g_main_context_iteration (NULL, TRUE);
+  return *slot;
+}
+
+static void
+open_uri_as_browser (const char *uri,
+                     gpointer    user_data)
+{
+  g_autoptr(GError) error = NULL;
+
+  g_assert_cmpuint (test_browser_get (uri, NULL, &error), ==, 200);
+  g_assert_no_error (error);
+}
+
+static BkSyncReport *
+run_pass (Fixture *fixture)
+{
+  g_autoptr(GAsyncResult) result = NULL;
+  g_autoptr(GError) error = NULL;
+  BkSyncReport *report;
+
+  bk_sync_engine_sync_async (fixture->engine, NULL, done_cb, &result);
+  report = bk_sync_engine_sync_finish (fixture->engine, wait_for (&result), &error);
+  g_assert_no_error (error);
+  for (guint i = 0; i < report->messages->len; i++)
+    g_test_message ("refused: %s", (char *) g_ptr_array_index (report->messages, i));
+  g_assert_cmpuint (report->refused, ==, 0);
+  return report;
+}
+
+/* The live (not cancelled) events of the primary calendar with id @id. */
+static guint
+live_events (Fixture    *fixture,
+             const char *id)
+{
+  g_autoptr(JsonParser) parser = json_parser_new ();
+  g_autofree char *answer = NULL;
+  JsonArray *items;
+  guint status = 0, found = 0;
+
+  answer = bk_sandbox_google_control (fixture->sandbox, "GET", "/_sandbox/events?calendar=" EMAIL,
+                                      NULL, &status);
+  g_assert_cmpuint (status, ==, 200);
+  g_assert_true (json_parser_load_from_data (parser, answer, -1, NULL));
+  items = json_object_get_array_member (json_node_get_object (json_parser_get_root (parser)), "items");
+  for (guint i = 0; i < json_array_get_length (items); i++)
+    {
+      JsonObject *event = json_array_get_object_element (items, i);
+
+      if (g_strcmp0 (json_object_get_string_member_with_default (event, "id", NULL), id) == 0
+          && g_strcmp0 (json_object_get_string_member_with_default (event, "status", NULL), "cancelled") != 0)
+        found++;
+    }
+  return found;
+}
+
+static char *
+backend_column (const char *column,
+                const char *id)
+{
+  g_autofree char *sql = g_strdup_printf ("SELECT %s FROM appointments WHERE id = '%s'", column, id);
+
+  return bk_test_sql (sql);
+}
+
+static void
+fixture_set_up (Fixture       *fixture,
+                gconstpointer  user_data)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(BkAvailabilityRules) rules = NULL;
+  g_autoptr(GAsyncResult) connected = NULL;
+  g_autofree char *api = NULL, *url = NULL, *path = NULL, *account = NULL;
+  g_autofree char *email = NULL, *password = NULL, *token = NULL;
+  static guint serial;
+
+  fixture->sandbox = bk_sandbox_google_new ();
+  g_assert_true (bk_sandbox_google_start (fixture->sandbox, NULL, 0, &error));
+  g_assert_no_error (error);
+  g_assert_true (bk_sandbox_google_load_data (fixture->sandbox, data_json, &error));
+  g_assert_no_error (error);
+  api = bk_sandbox_google_dup_api_url (fixture->sandbox);
+  fixture->settings = g_settings_new (APP_ID);
+  url = g_strconcat (bk_sandbox_google_get_url (fixture->sandbox), "/o/oauth2/v2/auth", NULL);
+  g_settings_set_string (fixture->settings, "google-auth-url", url);
+  g_free (url);
+  url = g_strconcat (bk_sandbox_google_get_url (fixture->sandbox), "/token", NULL);
+  g_settings_set_string (fixture->settings, "google-token-url", url);
+  g_settings_set_string (fixture->settings, "google-api-url", api);
+  g_settings_set_string (fixture->settings, "google-client-id", BK_SANDBOX_GOOGLE_CLIENT_ID);
+  g_settings_set_string (fixture->settings, "google-client-secret", BK_SANDBOX_GOOGLE_CLIENT_SECRET);
+
+  path = bk_store_get_default_path ();
+  fixture->store = bk_store_open (path, &error);
+  g_assert_no_error (error);
+  rules = bk_availability_rules_new_from_json (rules_json, -1, &error);
+  g_assert_no_error (error);
+  g_assert_true (bk_store_save_rules (fixture->store, rules, &error));
+  fixture->http = bk_http_new ();
+  g_object_set (fixture->http, "backoff-scale", 0.001, NULL);
+  fixture->tokens = bk_token_store_new ();
+  fixture->strategy = bk_google_calendar_strategy_new (fixture->store, fixture->http,
+                                                       fixture->tokens, fixture->settings);
+  bk_google_calendar_strategy_connect_async (fixture->strategy, open_uri_as_browser, NULL, NULL,
+                                             done_cb, &connected);
+  account = bk_google_calendar_strategy_connect_finish (fixture->strategy, wait_for (&connected), &error);
+  g_assert_no_error (error);
+  g_assert_cmpstr (account, ==, EMAIL);
+
+  fixture->slug = g_strdup_printf ("two-way-g-%u-%u", (guint) getpid (), serial++);
+  email = g_strdup_printf ("%s@example.com", fixture->slug);
+  password = bk_test_expert_add (email, "Erika", fixture->slug, "UTC");
+  token = bk_test_sign_in (session, sync_server_url (), email, password);
+  fixture->client = bk_backend_client_new (fixture->http, sync_server_url ());
+  bk_backend_client_set_token (fixture->client, token);
+  fixture->engine = bk_sync_engine_new (fixture->store, fixture->client,
+                                        BK_AVAILABILITY_STRATEGY (fixture->strategy));
+}
+
+static void
+fixture_tear_down (Fixture       *fixture,
+                   gconstpointer  user_data)
+{
+  bk_sandbox_google_stop (fixture->sandbox);
+  g_clear_object (&fixture->engine);
+  g_clear_object (&fixture->client);
+  g_clear_object (&fixture->strategy);
+  g_clear_object (&fixture->tokens);
+  g_clear_object (&fixture->http);
+  g_clear_object (&fixture->store);
+  g_clear_object (&fixture->settings);
+  g_clear_object (&fixture->sandbox);
+  g_free (fixture->slug);
+}
+
+/* Books free slot @index; a pass writes the event (the backend knows its
+ * id), a second one reads it back in the calendar's changes. Returns the
+ * appointment id and its event id. */
+static char *
+book_and_mirror (Fixture  *fixture,
+                 guint     index,
+                 char    **out_event)
+{
+  g_autofree char *id = sync_book (session, fixture->slug, index, NULL);
+  g_autofree char *known = NULL;
+  BkSyncReport *report;
+
+  g_assert_nonnull (id);
+  bk_sync_report_free (run_pass (fixture));
+  *out_event = bk_google_event_id_for_appointment (id);
+  g_assert_cmpuint (live_events (fixture, *out_event), ==, 1);
+  known = backend_column ("calendar_event_id", id);
+  g_assert_cmpstr (known, ==, *out_event);
+  report = run_pass (fixture);
+  g_assert_cmpuint (report->calendar_changes, ==, 0);
+  bk_sync_report_free (report);
+  return g_steal_pointer (&id);
+}
+
+static void
+test_google_two_way (Fixture       *fixture,
+                     gconstpointer  user_data)
+{
+  BkGoogleClient *google = bk_google_calendar_strategy_get_client (fixture->strategy);
+  g_autoptr(BkSyncReport) deleted = NULL, moved = NULL, after = NULL, resynced = NULL;
+  g_autoptr(GAsyncResult) result = NULL, patched = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(JsonNode) changes = NULL;
+  g_autoptr(BkAppointment) booked = NULL;
+  g_autofree char *b = NULL, *b_event = NULL, *c = NULL, *c_event = NULL;
+  g_autofree char *status = NULL, *successor = NULL, *successor_event = NULL, *body = NULL;
+  g_autofree char *s = NULL, *e = NULL;
+  g_auto(GStrv) keys = NULL;
+  g_autofree char *before = NULL, *now_link = NULL;
+  gint64 c_start;
+
+  bk_sync_report_free (run_pass (fixture));
+
+  /* the expert deletes an appointment's event in Google: cancelled */
+  b = book_and_mirror (fixture, 0, &b_event);
+  bk_google_client_delete_event_async (google, EMAIL, b_event, NULL, done_cb, &result);
+  g_assert_true (bk_google_client_delete_event_finish (google, wait_for (&result), &error));
+  g_assert_no_error (error);
+  deleted = run_pass (fixture);
+  g_assert_cmpuint (deleted->calendar_changes, ==, 1);
+  status = backend_column ("status", b);
+  g_assert_cmpstr (status, ==, "cancelled");
+
+  /* the expert moves one two hours later: rescheduled, the event kept */
+  c = book_and_mirror (fixture, 1, &c_event);
+  booked = bk_store_get_appointment (fixture->store, c, NULL);
+  c_start = bk_appointment_get_start (booked);
+  s = bk_google_format_instant (c_start + 2 * HOUR);
+  e = bk_google_format_instant (c_start + 3 * HOUR);
+  body = g_strdup_printf ("{\"start\":{\"dateTime\":\"%s\"},\"end\":{\"dateTime\":\"%s\"}}", s, e);
+  changes = json_from_string (body, &error);
+  g_assert_no_error (error);
+  bk_google_client_patch_event_async (google, EMAIL, c_event, changes, NULL, done_cb, &patched);
+  g_assert_true (bk_google_client_patch_event_finish (google, wait_for (&patched), &error));
+  g_assert_no_error (error);
+  moved = run_pass (fixture);
+  g_assert_cmpuint (moved->calendar_changes, ==, 1);
+  g_free (status);
+  status = backend_column ("status", c);
+  g_assert_cmpstr (status, ==, "rescheduled");
+  successor = backend_column ("rescheduled_to", c);
+  successor_event = backend_column ("calendar_event_id", successor);
+  g_assert_cmpstr (successor_event, ==, c_event);
+  after = run_pass (fixture);
+  g_assert_cmpuint (after->calendar_changes, ==, 0);
+  g_assert_cmpuint (live_events (fixture, c_event), ==, 1);
+
+  /* the sync token expires (410): a full resync, nothing sent twice */
+  keys = bk_store_list_sync_state_keys (fixture->store, "calendar-link/", &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (g_strv_length (keys), ==, 1);
+  before = bk_store_get_sync_state (fixture->store, keys[0], NULL);
+  g_free (bk_sandbox_google_control (fixture->sandbox, "POST", "/_sandbox/invalidate-sync-tokens", "{}", NULL));
+  resynced = run_pass (fixture);
+  g_assert_cmpuint (resynced->calendar_changes, ==, 0);
+  g_assert_cmpuint (resynced->sent, ==, 0);
+  now_link = bk_store_get_sync_state (fixture->store, keys[0], NULL);
+  g_assert_nonnull (now_link);
+  g_assert_cmpstr (now_link, !=, before);
+  g_assert_cmpuint (live_events (fixture, c_event), ==, 1);
+  g_assert_cmpuint (bk_sync_engine_get_pending (fixture->engine), ==, 0);
+}
+
+int
+main (int    argc,
+      char **argv)
+{
+  int status;
+
+  g_test_init (&argc, &argv, G_TEST_OPTION_ISOLATE_DIRS, NULL);
+  bk_test_cluster_url ();
+  sync_server_start ();
+  session = bk_test_session_new ();
+
+  g_test_add ("/sync/two-way/google", Fixture, NULL,
+              fixture_set_up, test_google_two_way, fixture_tear_down);
+
+  status = g_test_run ();
+  g_object_unref (session);
+  sync_server_stop (FALSE);
+  bk_test_cluster_stop ();
+  return status;
+}
