@@ -14,16 +14,16 @@
 #include <unistd.h>
 
 #include "bk-appointment.h"
+#include "bk-backend-account.h"
 #include "bk-backend-client.h"
 #include "bk-cli-private.h"
 #include "bk-google-calendar-strategy.h"
 #include "bk-office365-calendar-strategy.h"
 #include "bk-store.h"
+#include "bk-sync-changes.h"
 #include "bk-sync-engine.h"
 #include "bk-time.h"
 #include "bk-token-store.h"
-
-#define TOKEN_PROVIDER "bookable-server"
 
 /* ---------------------------------------------------------------------- */
 /* Helpers                                                                */
@@ -47,13 +47,6 @@ wait_for (GAsyncResult **slot)
   return *slot;
 }
 
-static char *
-get_account_key (const char *email,
-                 const char *server)
-{
-  return g_strdup_printf ("%s@%s", email, server);
-}
-
 static BkHttp *
 new_http (void)
 {
@@ -69,35 +62,16 @@ new_http (void)
 }
 
 /* The signed-in client (server and token), or NULL with an error saying
- * how to sign in. */
+ * how to sign in (src/sync/bk-backend-account.c, shared with the window). */
 static BkBackendClient *
 open_client (BkStore  *store,
              BkHttp   *http,
              GError  **error)
 {
-  g_autofree char *server = bk_store_get_sync_state (store, BK_SYNC_KEY_SERVER, NULL);
-  g_autofree char *email = bk_store_get_sync_state (store, BK_SYNC_KEY_EMAIL, NULL);
-  g_autofree char *account = NULL;
-  g_autoptr(BkTokenStore) tokens = NULL;
-  g_autoptr(BkOAuthTokens) found = NULL;
   g_autoptr(GAsyncResult) result = NULL;
-  BkBackendClient *client;
 
-  if (server == NULL || email == NULL)
-    {
-      g_set_error_literal (error, BK_CLI_ERROR, BK_CLI_ERROR_FAILED,
-                           _("Not signed in to a Bookable server. Run “bookablectl signin "
-                             "--server URL --email EMAIL” first."));
-      return NULL;
-    }
-  account = get_account_key (email, server);
-  tokens = bk_token_store_new ();
-  bk_token_store_lookup_async (tokens, TOKEN_PROVIDER, account, NULL, got_result_cb, &result);
-  if ((found = bk_token_store_lookup_finish (tokens, wait_for (&result), error)) == NULL)
-    return NULL;
-  client = bk_backend_client_new (http, server);
-  bk_backend_client_set_token (client, found->access_token);
-  return client;
+  bk_backend_account_open_client_async (store, http, NULL, got_result_cb, &result);
+  return bk_backend_account_open_client_finish (wait_for (&result), error);
 }
 
 /* Without echo on a terminal; one line from a pipe. */
@@ -132,29 +106,7 @@ read_password (void)
 /* ---------------------------------------------------------------------- */
 /* signin / signout                                                       */
 
-/* A different server or account starts the feed and the slots afresh. */
-static gboolean
-remember_account (BkStore     *store,
-                  const char  *server,
-                  const char  *email,
-                  GError     **error)
-{
-  g_autofree char *old_server = bk_store_get_sync_state (store, BK_SYNC_KEY_SERVER, NULL);
-  g_autofree char *old_email = bk_store_get_sync_state (store, BK_SYNC_KEY_EMAIL, NULL);
-  static const char * const reset[] = {
-    BK_SYNC_KEY_CURSOR, BK_SYNC_KEY_SLOTS_HASH, BK_SYNC_KEY_LAST_SYNC, BK_SYNC_KEY_OFFLINE,
-    BK_SYNC_KEY_LAST_ERROR, NULL
-  };
-
-  if (g_strcmp0 (old_server, server) != 0 || g_strcmp0 (old_email, email) != 0)
-    for (guint i = 0; reset[i] != NULL; i++)
-      if (!bk_store_set_sync_state (store, reset[i], NULL, error))
-        return FALSE;
-  return bk_store_set_sync_state (store, BK_SYNC_KEY_SERVER, server, error)
-      && bk_store_set_sync_state (store, BK_SYNC_KEY_EMAIL, email, error)
-      && bk_store_set_sync_state (store, BK_SYNC_KEY_SIGN_IN, NULL, error);
-}
-
+/* Server, keyring and store in the order the window uses too. */
 static gboolean
 sign_in (const char  *server,
          const char  *email,
@@ -163,30 +115,15 @@ sign_in (const char  *server,
 {
   g_autoptr(BkStore) store = NULL;
   g_autoptr(BkHttp) http = new_http ();
-  g_autoptr(BkBackendClient) client = bk_backend_client_new (http, server);
-  g_autoptr(BkTokenStore) keyring = bk_token_store_new ();
-  g_autoptr(BkOAuthTokens) tokens = bk_oauth_tokens_new ();
-  g_autoptr(GAsyncResult) signed_in = NULL;
-  g_autoptr(GAsyncResult) stored = NULL;
-  g_autofree char *token = NULL;
-  g_autofree char *account = NULL;
+  g_autoptr(BkBackendClient) client = NULL;
+  g_autoptr(GAsyncResult) result = NULL;
 
   if ((store = _bk_cli_open_store (error)) == NULL)
     return FALSE;
-  bk_backend_client_sign_in_async (client, email, password, NULL, got_result_cb, &signed_in);
-  token = bk_backend_client_sign_in_finish (client, wait_for (&signed_in), NULL, error);
-  if (token == NULL)
-    return FALSE;
-
-  /* the server normalises the URL; keep the client's form everywhere */
-  server = bk_backend_client_get_server_url (client);
-  account = get_account_key (email, server);
-  tokens->access_token = g_steal_pointer (&token);
-  tokens->account = g_strdup (email);
-  bk_token_store_store_async (keyring, TOKEN_PROVIDER, account, tokens, NULL, got_result_cb, &stored);
-  if (!bk_token_store_store_finish (keyring, wait_for (&stored), error))
-    return FALSE;
-  return remember_account (store, server, email, error);
+  bk_backend_account_sign_in_async (store, http, server, email, password, NULL,
+                                    got_result_cb, &result);
+  client = bk_backend_account_sign_in_finish (wait_for (&result), error);
+  return client != NULL;
 }
 
 int
@@ -238,16 +175,11 @@ _bk_cli_signout_run (int    argc,
   g_autoptr(GOptionContext) context = NULL;
   g_autoptr(GError) error = NULL;
   g_autoptr(BkStore) store = NULL;
-  g_autoptr(BkBackendClient) client = NULL;
   g_autoptr(BkHttp) http = NULL;
-  g_autoptr(BkTokenStore) keyring = bk_token_store_new ();
   g_autoptr(GAsyncResult) signed_out = NULL;
-  g_autoptr(GAsyncResult) cleared = NULL;
-  g_autoptr(JsonNode) answer = NULL;
   g_auto(GStrv) rest = NULL;
   g_autofree char *server = NULL;
   g_autofree char *email = NULL;
-  g_autofree char *account = NULL;
   gboolean help = FALSE;
   const GOptionEntry entries[] = { G_OPTION_ENTRY_NULL };
 
@@ -275,23 +207,8 @@ _bk_cli_signout_run (int    argc,
   /* ending the session on the server is a courtesy: offline, the local
    * sign-out still happens */
   http = new_http ();
-  if ((client = open_client (store, http, NULL)) != NULL)
-    {
-      bk_backend_client_sign_out_async (client, NULL, got_result_cb, &signed_out);
-      answer = bk_backend_client_call_finish (client, wait_for (&signed_out), &error);
-      if (answer == NULL)
-        g_printerr ("bookablectl: %s\n", error->message);
-    }
-  account = get_account_key (email, server);
-  bk_token_store_clear_async (keyring, TOKEN_PROVIDER, account, NULL, got_result_cb, &cleared);
-  g_clear_error (&error);
-  if (!bk_token_store_clear_finish (keyring, wait_for (&cleared), &error)
-      && !g_error_matches (error, BK_TOKEN_STORE_ERROR, BK_TOKEN_STORE_ERROR_NOT_FOUND))
-    return _bk_cli_report (NULL, error);
-  g_clear_error (&error);
-  if (!bk_store_set_sync_state (store, BK_SYNC_KEY_SERVER, NULL, &error)
-      || !bk_store_set_sync_state (store, BK_SYNC_KEY_EMAIL, NULL, &error)
-      || !bk_store_set_sync_state (store, BK_SYNC_KEY_SIGN_IN, NULL, &error))
+  bk_backend_account_sign_out_async (store, http, NULL, got_result_cb, &signed_out);
+  if (!bk_backend_account_sign_out_finish (wait_for (&signed_out), &error))
     return _bk_cli_report (NULL, error);
 
   g_print (_("Signed out of %s.\n"), server);
@@ -595,50 +512,6 @@ _bk_cli_status_run (int    argc,
 /* ---------------------------------------------------------------------- */
 /* appointments cancel                                                    */
 
-static char *
-cancel_payload (const char *id,
-                const char *reason)
-{
-  g_autoptr(JsonBuilder) builder = json_builder_new ();
-  g_autoptr(JsonNode) root = NULL;
-
-  json_builder_begin_object (builder);
-  add_string_member (builder, "appointment_id", id);
-  if (reason != NULL)
-    add_string_member (builder, "reason", reason);
-  json_builder_end_object (builder);
-  root = json_builder_get_root (builder);
-  return json_to_string (root, FALSE);
-}
-
-static gboolean
-queue_cancel (BkStore     *store,
-              const char  *id,
-              const char  *reason,
-              GError     **error)
-{
-  g_autoptr(BkAppointment) appointment = bk_store_get_appointment (store, id, error);
-  g_autofree char *payload = NULL;
-  g_autofree char *key = NULL;
-  g_autofree char *uuid = g_uuid_string_random ();
-
-  if (appointment == NULL)
-    return FALSE;
-  if (bk_appointment_get_status (appointment) != BK_APPOINTMENT_STATUS_BOOKED)
-    {
-      g_set_error (error, BK_CLI_ERROR, BK_CLI_ERROR_FAILED,
-                   _("Appointment “%s” is not booked (it is %s); nothing to cancel."), id,
-                   bk_appointment_status_to_string (bk_appointment_get_status (appointment)));
-      return FALSE;
-    }
-  bk_appointment_set_status (appointment, BK_APPOINTMENT_STATUS_CANCELLED);
-  bk_appointment_set_pending (appointment, TRUE);
-  payload = cancel_payload (id, reason);
-  key = g_strconcat ("cancel-", uuid, NULL);
-  return bk_store_queue_appointment_change (store, appointment, BK_OUTBOX_CANCEL_APPOINTMENT,
-                                            payload, key, error) > 0;
-}
-
 int
 _bk_cli_appointments_cancel_run (int    argc,
                                  char **argv)
@@ -666,7 +539,8 @@ _bk_cli_appointments_cancel_run (int    argc,
     return _bk_cli_usage_error (context, _("Which appointment? Give its ID"));
   if (rest[1] != NULL)
     return _bk_cli_usage_error (context, _("Too many arguments"));
-  if ((store = _bk_cli_open_store (&error)) == NULL || !queue_cancel (store, rest[0], reason, &error))
+  if ((store = _bk_cli_open_store (&error)) == NULL ||
+      !bk_sync_queue_cancel (store, rest[0], reason, &error))
     return _bk_cli_report (NULL, error);
 
   g_print (_("Cancelled appointment %s; it is pending until the next sync.\n"), rest[0]);

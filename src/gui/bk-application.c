@@ -6,7 +6,9 @@
 #include <glib/gi18n.h>
 
 #include "bk-application.h"
+#include "bk-preferences-dialog.h"
 #include "bk-store.h"
+#include "bk-sync-controller.h"
 #include "bk-window.h"
 
 struct _BkApplication
@@ -15,6 +17,8 @@ struct _BkApplication
 
   BkStore        *store;
   GError         *open_error;   /* why the store could not be opened */
+  /* the one sync engine and what triggers it (start, network, timer) */
+  BkSyncController *sync;
 };
 
 G_DEFINE_FINAL_TYPE (BkApplication, bk_application, ADW_TYPE_APPLICATION)
@@ -76,10 +80,13 @@ bk_application_activate (GApplication *app)
     }
 
   window = GTK_WINDOW (bk_window_new (GTK_APPLICATION (self), self->store));
+  bk_window_set_sync_controller (BK_WINDOW (window), self->sync);
   recovery = bk_store_get_recovery_message (self->store);
   if (recovery != NULL)
     bk_window_show_recovery (BK_WINDOW (window), recovery);
   gtk_window_present (window);
+  /* the schedule shows from the store first; the network comes after */
+  bk_sync_controller_start (self->sync);
 }
 
 static void
@@ -117,9 +124,41 @@ about_activated_cb (GSimpleAction *action,
                          NULL);
 }
 
+static void
+preferences_activated_cb (GSimpleAction *action,
+                          GVariant      *parameter,
+                          gpointer       user_data)
+{
+  BkApplication *self = user_data;
+  GtkWindow *parent = gtk_application_get_active_window (GTK_APPLICATION (self));
+  BkPreferencesDialog *dialog;
+
+  if (self->sync == NULL)
+    return;
+  dialog = bk_preferences_dialog_new (parent, self->sync);
+  gtk_window_present (GTK_WINDOW (dialog));
+}
+
+/* A notification's click: the window, on that appointment. */
+static void
+show_appointment_activated_cb (GSimpleAction *action,
+                               GVariant      *parameter,
+                               gpointer       user_data)
+{
+  BkApplication *self = user_data;
+  GtkWindow *window;
+
+  g_application_activate (G_APPLICATION (self));
+  window = gtk_application_get_active_window (GTK_APPLICATION (self));
+  if (BK_IS_WINDOW (window))
+    bk_window_show_appointment (BK_WINDOW (window), g_variant_get_string (parameter, NULL));
+}
+
 static const GActionEntry app_actions[] = {
   { .name = "quit", .activate = quit_activated_cb },
   { .name = "about", .activate = about_activated_cb },
+  { .name = "preferences", .activate = preferences_activated_cb },
+  { .name = "show-appointment", .activate = show_appointment_activated_cb, .parameter_type = "s" },
 };
 
 static void
@@ -127,14 +166,20 @@ bk_application_startup (GApplication *app)
 {
   BkApplication *self = BK_APPLICATION (app);
   static const char *quit_accels[] = { "<Control>q", NULL };
+  static const char *preferences_accels[] = { "<Control>comma", NULL };
+  static const char *sync_accels[] = { "<Control>r", "F5", NULL };
 
   G_APPLICATION_CLASS (bk_application_parent_class)->startup (app);
 
   g_action_map_add_action_entries (G_ACTION_MAP (self), app_actions,
                                    G_N_ELEMENTS (app_actions), self);
   gtk_application_set_accels_for_action (GTK_APPLICATION (self), "app.quit", quit_accels);
+  gtk_application_set_accels_for_action (GTK_APPLICATION (self), "app.preferences", preferences_accels);
+  gtk_application_set_accels_for_action (GTK_APPLICATION (self), "win.sync", sync_accels);
 
   open_store (self);
+  if (self->store != NULL)
+    self->sync = bk_sync_controller_new (self->store, app);
 }
 
 static void
@@ -142,6 +187,7 @@ bk_application_dispose (GObject *object)
 {
   BkApplication *self = BK_APPLICATION (object);
 
+  g_clear_object (&self->sync);
   g_clear_object (&self->store);
   g_clear_error (&self->open_error);
 
@@ -180,4 +226,12 @@ bk_application_get_store (BkApplication *self)
   g_return_val_if_fail (BK_IS_APPLICATION (self), NULL);
 
   return self->store;
+}
+
+BkSyncController *
+bk_application_get_sync_controller (BkApplication *self)
+{
+  g_return_val_if_fail (BK_IS_APPLICATION (self), NULL);
+
+  return self->sync;
 }

@@ -3,6 +3,7 @@
 
 #include <adwaita.h>
 
+#include "bk-sync-controller.h"
 #include "bk-types.h"
 
 G_BEGIN_DECLS
@@ -14,5 +15,7 @@ G_DECLARE_FINAL_TYPE (BkApplication, bk_application, BK, APPLICATION, AdwApplica
 BkApplication *bk_application_new       (void);
 /* The profile's store, or NULL when it could not be opened. */
 BkStore       *bk_application_get_store (BkApplication *self);
+/* The app's one sync engine and its triggers, or NULL without a store. */
+BkSyncController *bk_application_get_sync_controller (BkApplication *self);
 
 G_END_DECLS

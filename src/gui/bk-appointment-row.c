@@ -15,10 +15,12 @@ struct _BkAppointmentRow
   BkAppointment *appointment;
 
   /* template children */
+  GtkButton     *cancel_button;
   GtkLabel      *day_label;
   GtkLabel      *email_label;
   GtkLabel      *name_label;
   GtkLabel      *status_label;
+  GtkLabel      *sync_label;
   GtkLabel      *time_label;
 };
 
@@ -34,6 +36,7 @@ static GParamSpec *properties [N_PROPS];
 
 static G_DEFINE_QUARK (bk-appointment-row-day-heading, day_heading)
 static G_DEFINE_QUARK (bk-appointment-row-times, times)
+static G_DEFINE_QUARK (bk-appointment-row-refusal, refusal)
 
 static const char *
 describe_status (BkAppointment *appointment)
@@ -50,9 +53,45 @@ describe_status (BkAppointment *appointment)
     default:
       break;
     }
-  if (bk_appointment_get_pending (appointment))
-    return _("Not yet sent");
   return NULL;
+}
+
+/* Whether the server has this state yet: "Pending" while the change waits
+ * in the outbox, "Not sent" (with the server's reason) once refused. */
+static void
+update_sync_label (BkAppointmentRow *self)
+{
+  BkAppointment *appt = self->appointment;
+  const char *refusal = appt ? g_object_get_qdata (G_OBJECT (appt), refusal_quark ()) : NULL;
+  gboolean pending = appt != NULL && bk_appointment_get_pending (appt);
+
+  gtk_widget_remove_css_class (GTK_WIDGET (self->sync_label), "pending");
+  gtk_widget_remove_css_class (GTK_WIDGET (self->sync_label), "refused");
+  gtk_widget_set_tooltip_text (GTK_WIDGET (self->sync_label), NULL);
+  if (pending)
+    {
+      gtk_label_set_label (self->sync_label, _("Pending"));
+      gtk_widget_set_tooltip_text (GTK_WIDGET (self->sync_label),
+                                   _("Waiting to be sent to the server; it goes out on the next sync"));
+      gtk_widget_add_css_class (GTK_WIDGET (self->sync_label), "pending");
+    }
+  else if (refusal != NULL)
+    {
+      g_autofree char *tooltip = g_strdup_printf (_("The server refused this change: %s"), refusal);
+
+      gtk_label_set_label (self->sync_label, _("Not sent"));
+      gtk_widget_set_tooltip_text (GTK_WIDGET (self->sync_label), tooltip);
+      gtk_widget_add_css_class (GTK_WIDGET (self->sync_label), "refused");
+    }
+  gtk_widget_set_visible (GTK_WIDGET (self->sync_label), pending || refusal != NULL);
+}
+
+static void
+cancel_clicked_cb (BkAppointmentRow *self)
+{
+  if (self->appointment != NULL)
+    gtk_widget_activate_action (GTK_WIDGET (self), "win.cancel-appointment", "s",
+                                bk_appointment_get_id (self->appointment));
 }
 
 static void
@@ -76,6 +115,9 @@ update_labels (BkAppointmentRow *self)
   gtk_label_set_label (self->email_label, appt ? bk_appointment_get_client_email (appt) : "");
   gtk_label_set_label (self->status_label, status ? status : "");
   gtk_widget_set_visible (GTK_WIDGET (self->status_label), status != NULL);
+  update_sync_label (self);
+  gtk_widget_set_visible (GTK_WIDGET (self->cancel_button),
+                          appt != NULL && bk_appointment_get_status (appt) == BK_APPOINTMENT_STATUS_BOOKED);
 
   if (appt != NULL && bk_appointment_get_status (appt) == BK_APPOINTMENT_STATUS_CANCELLED)
     gtk_widget_add_css_class (GTK_WIDGET (self), "cancelled");
@@ -149,11 +191,14 @@ bk_appointment_row_class_init (BkAppointmentRowClass *klass)
   g_object_class_install_properties (object_class, N_PROPS, properties);
 
   gtk_widget_class_set_template_from_resource (widget_class, RESOURCE_PATH "/ui/bk-appointment-row.ui");
+  gtk_widget_class_bind_template_child (widget_class, BkAppointmentRow, cancel_button);
   gtk_widget_class_bind_template_child (widget_class, BkAppointmentRow, day_label);
   gtk_widget_class_bind_template_child (widget_class, BkAppointmentRow, email_label);
   gtk_widget_class_bind_template_child (widget_class, BkAppointmentRow, name_label);
   gtk_widget_class_bind_template_child (widget_class, BkAppointmentRow, status_label);
+  gtk_widget_class_bind_template_child (widget_class, BkAppointmentRow, sync_label);
   gtk_widget_class_bind_template_child (widget_class, BkAppointmentRow, time_label);
+  gtk_widget_class_bind_template_callback (widget_class, cancel_clicked_cb);
   gtk_widget_class_set_accessible_role (widget_class, GTK_ACCESSIBLE_ROLE_GROUP);
 }
 
@@ -196,4 +241,14 @@ bk_appointment_row_annotate (BkAppointment *appointment,
                            g_strdup (day_heading), g_free);
   g_object_set_qdata_full (G_OBJECT (appointment), times_quark (),
                            g_strdup (times), g_free);
+}
+
+void
+bk_appointment_row_annotate_refusal (BkAppointment *appointment,
+                                     const char    *refusal)
+{
+  g_return_if_fail (BK_IS_APPOINTMENT (appointment));
+
+  g_object_set_qdata_full (G_OBJECT (appointment), refusal_quark (),
+                           g_strdup (refusal), g_free);
 }

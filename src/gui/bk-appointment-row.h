@@ -23,5 +23,9 @@ void           bk_appointment_row_set_appointment (BkAppointmentRow *self,
 void           bk_appointment_row_annotate        (BkAppointment    *appointment,
                                                    const char       *day_heading,
                                                    const char       *times);
+/* Why the server refused the appointment's latest change (NULL: it did
+ * not): the row shows "Not sent" with it. */
+void           bk_appointment_row_annotate_refusal (BkAppointment *appointment,
+                                                    const char    *refusal);
 
 G_END_DECLS

@@ -3,6 +3,7 @@
 
 #include <adwaita.h>
 
+#include "bk-sync-controller.h"
 #include "bk-types.h"
 
 G_BEGIN_DECLS
@@ -20,5 +21,12 @@ void      bk_window_add_toast  (BkWindow       *self,
                                 const char     *message);
 void      bk_window_show_recovery (BkWindow    *self,
                                    const char  *message);
+/* The app's sync (may be NULL): the Sync button and the status bar follow
+ * it; "win.cancel-appointment" asks it for a pass. */
+void      bk_window_set_sync_controller (BkWindow         *self,
+                                         BkSyncController *controller);
+/* Shows the Schedule scrolled to appointment @id (a notification's click). */
+void      bk_window_show_appointment    (BkWindow         *self,
+                                         const char       *id);
 
 G_END_DECLS

@@ -495,12 +495,14 @@ bk_busy_collector_add (BkBusyCollector   *self,
   return TRUE;
 }
 
-static gint
-compare_busy (gconstpointer a,
-              gconstpointer b)
+gint
+bk_calendar_compare_busy (gconstpointer a,
+                          gconstpointer b)
 {
   const BkBusyTime *x = *(const BkBusyTime * const *) a;
   const BkBusyTime *y = *(const BkBusyTime * const *) b;
+
+  g_return_val_if_fail (x != NULL && y != NULL, 0);
 
   if (x->start != y->start)
     return x->start < y->start ? -1 : 1;
@@ -535,7 +537,7 @@ bk_busy_collector_finish (BkBusyCollector  *self,
 
       g_ptr_array_add (report->blocked, new_unread (gap->start, gap->end, NULL, unread_reason));
     }
-  g_ptr_array_sort (report->blocked, compare_busy);
+  g_ptr_array_sort (report->blocked, bk_calendar_compare_busy);
 
   report->from_cache = self->offline;
   report->read_at = self->offline ? oldest : self->now;

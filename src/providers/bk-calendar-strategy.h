@@ -158,6 +158,10 @@ gboolean         bk_busy_collector_add     (BkBusyCollector  *self,
 BkSlotReport    *bk_busy_collector_finish  (BkBusyCollector  *self,
                                             const char       *unread_reason,
                                             GError          **error);
+/* Orders BkBusyTime pointers (a GPtrArray sort function) by start, then
+ * end: the order a BkSlotReport's blocked times are kept in. */
+gint             bk_calendar_compare_busy  (gconstpointer     a,
+                                            gconstpointer     b);
 
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (BkBusyCollector, bk_busy_collector_free)
 

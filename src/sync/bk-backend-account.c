@@ -285,7 +285,7 @@ session_ended_cb (GObject      *object,
 
   answer = bk_backend_client_call_finish (BK_BACKEND_CLIENT (object), result, &error);
   if (answer == NULL)
-    g_message ("Signing out locally only: %s", error->message);
+    g_debug ("Signing out locally only: %s", error->message);
   clear_token (task);
 }
 
