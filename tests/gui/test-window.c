@@ -610,7 +610,6 @@ run_app_and_quit (const char *data_home)
   g_autofree char *program = g_build_filename (g_getenv ("BK_BUILD_ROOT"), "src", "bookable", NULL);
   g_autoptr(GSubprocessLauncher) launcher = g_subprocess_launcher_new (G_SUBPROCESS_FLAGS_NONE);
   g_autoptr(GDBusConnection) bus = g_bus_get_sync (G_BUS_TYPE_SESSION, NULL, NULL);
-  g_autoptr(GVariant) reply = NULL;
   g_autoptr(GError) error = NULL;
   const char *asan = g_getenv ("ASAN_OPTIONS");
   App app = { NULL, FALSE };
@@ -627,10 +626,14 @@ run_app_and_quit (const char *data_home)
   g_subprocess_wait_async (app.process, NULL, app_exited_cb, &app);
 
   wait_until (app_on_bus, &app, "bookable to claim " APP_ID);
-  reply = g_dbus_connection_call_sync (bus, APP_ID, "/io/github/bookable/Bookable",
-                                       "org.gtk.Actions", "Activate",
-                                       g_variant_new ("(sava{sv})", "quit", NULL, NULL),
-                                       NULL, G_DBUS_CALL_FLAGS_NONE, -1, NULL, &error);
+  /* Fire and forget, as the shell does: a quitting app may be gone before
+   * its reply is sent, and a missing reply ("NoReply") is not a failure —
+   * only the exit status below is. */
+  g_dbus_connection_call (bus, APP_ID, "/io/github/bookable/Bookable",
+                          "org.gtk.Actions", "Activate",
+                          g_variant_new ("(sava{sv})", "quit", NULL, NULL),
+                          NULL, G_DBUS_CALL_FLAGS_NO_AUTO_START, -1, NULL, NULL, NULL);
+  g_dbus_connection_flush_sync (bus, NULL, &error);
   g_assert_no_error (error);
   wait_until (app_exited, &app, "bookable to quit");
 
