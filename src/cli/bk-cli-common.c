@@ -307,3 +307,18 @@ _bk_cli_append_day_heading (GString *table,
   heading = g_date_time_format (dt, _("%A %Y-%m-%d"));
   g_string_append_printf (table, "\n%s\n", heading);
 }
+
+/* One HTTP session for a command. A command line waits seconds, not minutes,
+ * for a struggling service; BOOKABLE_BACKOFF_SCALE multiplies every wait
+ * (the tests and the demo make throttling storms pass in milliseconds). */
+BkHttp *
+_bk_cli_new_http (void)
+{
+  BkHttp *http = bk_http_new ();
+  const char *scale = g_getenv ("BOOKABLE_BACKOFF_SCALE");
+
+  g_object_set (http, "max-attempts", 3, "base-delay", 0.5, "max-delay", 5.0, NULL);
+  if (scale != NULL)
+    g_object_set (http, "backoff-scale", g_ascii_strtod (scale, NULL), NULL);
+  return http;
+}

@@ -47,20 +47,6 @@ _bk_cli_wait_result (GAsyncResult **slot)
   return *slot;
 }
 
-static BkHttp *
-new_http (void)
-{
-  BkHttp *http = bk_http_new ();
-  const char *scale = g_getenv ("BOOKABLE_BACKOFF_SCALE");
-
-  /* a command line waits seconds, not minutes, for a struggling service */
-  g_object_set (http, "max-attempts", 3, "base-delay", 0.5, "max-delay", 5.0, NULL);
-  /* tests and the demo make fault storms pass in milliseconds */
-  if (scale != NULL)
-    g_object_set (http, "backoff-scale", g_ascii_strtod (scale, NULL), NULL);
-  return http;
-}
-
 GSettings *
 _bk_cli_open_settings (GError **error)
 {
@@ -198,7 +184,7 @@ _bk_cli_new_strategy (BkStore              *store,
 
   if ((settings = _bk_cli_open_settings (error)) == NULL)
     return NULL;
-  http = new_http ();
+  http = _bk_cli_new_http ();
   token_store = bk_token_store_new ();
   return provider->new_strategy (store, http, token_store, settings);
 }

@@ -158,6 +158,7 @@ int             _bk_cli_usage_error         (GOptionContext     *context,
 
 /* Opens the profile's store; prints its recovery message, if any, once. */
 BkStore        *_bk_cli_open_store          (GError            **error);
+BkHttp         *_bk_cli_new_http            (void);
 
 /* An ISO 8601 option value with an offset or Z; @option names it in errors. */
 gboolean        _bk_cli_parse_instant       (const char         *option,

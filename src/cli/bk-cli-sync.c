@@ -28,39 +28,6 @@
 /* ---------------------------------------------------------------------- */
 /* Helpers                                                                */
 
-static void
-got_result_cb (GObject      *object,
-               GAsyncResult *result,
-               gpointer      user_data)
-{
-  GAsyncResult **slot = user_data;
-
-  *slot = g_object_ref (result);
-}
-
-/* Runs the default main context until @slot is filled by got_result_cb. */
-static GAsyncResult *
-wait_for (GAsyncResult **slot)
-{
-  while (*slot == NULL)
-    g_main_context_iteration (NULL, TRUE);
-  return *slot;
-}
-
-static BkHttp *
-new_http (void)
-{
-  BkHttp *http = bk_http_new ();
-  const char *scale = g_getenv ("BOOKABLE_BACKOFF_SCALE");
-
-  /* a command line waits seconds, not minutes, for a struggling server */
-  g_object_set (http, "max-attempts", 3, "base-delay", 0.5, "max-delay", 5.0, NULL);
-  /* tests and the demo make fault storms pass in milliseconds */
-  if (scale != NULL)
-    g_object_set (http, "backoff-scale", g_ascii_strtod (scale, NULL), NULL);
-  return http;
-}
-
 /* The signed-in client (server and token), or NULL with an error saying
  * how to sign in (src/sync/bk-backend-account.c, shared with the window). */
 static BkBackendClient *
@@ -70,8 +37,8 @@ open_client (BkStore  *store,
 {
   g_autoptr(GAsyncResult) result = NULL;
 
-  bk_backend_account_open_client_async (store, http, NULL, got_result_cb, &result);
-  return bk_backend_account_open_client_finish (wait_for (&result), error);
+  bk_backend_account_open_client_async (store, http, NULL, _bk_cli_got_result_cb, &result);
+  return bk_backend_account_open_client_finish (_bk_cli_wait_result (&result), error);
 }
 
 /* Without echo on a terminal; one line from a pipe. */
@@ -114,15 +81,15 @@ sign_in (const char  *server,
          GError     **error)
 {
   g_autoptr(BkStore) store = NULL;
-  g_autoptr(BkHttp) http = new_http ();
+  g_autoptr(BkHttp) http = _bk_cli_new_http ();
   g_autoptr(BkBackendClient) client = NULL;
   g_autoptr(GAsyncResult) result = NULL;
 
   if ((store = _bk_cli_open_store (error)) == NULL)
     return FALSE;
   bk_backend_account_sign_in_async (store, http, server, email, password, NULL,
-                                    got_result_cb, &result);
-  client = bk_backend_account_sign_in_finish (wait_for (&result), error);
+                                    _bk_cli_got_result_cb, &result);
+  client = bk_backend_account_sign_in_finish (_bk_cli_wait_result (&result), error);
   return client != NULL;
 }
 
@@ -206,9 +173,9 @@ _bk_cli_signout_run (int    argc,
 
   /* ending the session on the server is a courtesy: offline, the local
    * sign-out still happens */
-  http = new_http ();
-  bk_backend_account_sign_out_async (store, http, NULL, got_result_cb, &signed_out);
-  if (!bk_backend_account_sign_out_finish (wait_for (&signed_out), &error))
+  http = _bk_cli_new_http ();
+  bk_backend_account_sign_out_async (store, http, NULL, _bk_cli_got_result_cb, &signed_out);
+  if (!bk_backend_account_sign_out_finish (_bk_cli_wait_result (&signed_out), &error))
     return _bk_cli_report (NULL, error);
 
   g_print (_("Signed out of %s.\n"), server);
@@ -286,7 +253,7 @@ _bk_cli_sync_run (int    argc,
   g_autoptr(GError) error = NULL;
   g_autoptr(BkStore) store = NULL;
   g_autoptr(BkBackendClient) client = NULL;
-  g_autoptr(BkHttp) http = new_http ();
+  g_autoptr(BkHttp) http = _bk_cli_new_http ();
   g_autoptr(BkAvailabilityStrategy) strategy = NULL;
   g_autoptr(BkSyncEngine) engine = NULL;
   g_autoptr(BkSyncReport) report = NULL;
@@ -314,8 +281,8 @@ _bk_cli_sync_run (int    argc,
     return _bk_cli_report (NULL, error);
 
   engine = bk_sync_engine_new (store, client, strategy);
-  bk_sync_engine_sync_async (engine, NULL, got_result_cb, &result);
-  if ((report = bk_sync_engine_sync_finish (engine, wait_for (&result), &error)) == NULL)
+  bk_sync_engine_sync_async (engine, NULL, _bk_cli_got_result_cb, &result);
+  if ((report = bk_sync_engine_sync_finish (engine, _bk_cli_wait_result (&result), &error)) == NULL)
     return _bk_cli_report (NULL, error);
   print_report (report);
   return BK_CLI_EXIT_OK;
