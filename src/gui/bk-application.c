@@ -95,8 +95,12 @@ quit_activated_cb (GSimpleAction *action,
                    gpointer       user_data)
 {
   BkApplication *self = user_data;
-  GList *windows = gtk_application_get_windows (GTK_APPLICATION (self));
+  /* a copy with references: closing a window removes (and frees) its node
+   * from the application's own list while we walk it */
+  g_autolist(GtkWindow) windows = g_list_copy (gtk_application_get_windows (GTK_APPLICATION (self)));
 
+  for (GList *l = windows; l != NULL; l = l->next)
+    g_object_ref (l->data);
   /* closing (rather than quitting outright) lets the window save its size */
   for (GList *l = windows; l != NULL; l = l->next)
     gtk_window_close (l->data);
