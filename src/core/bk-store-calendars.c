@@ -17,6 +17,7 @@
 #include "config.h"
 
 #include <glib/gi18n.h>
+#include <json-glib/json-glib.h>
 
 #include "bk-interval.h"
 #include "bk-store-private.h"
@@ -397,6 +398,41 @@ bk_store_get_active_source (BkStore  *self,
   return source;
 }
 
+/* The backend keeps which source an expert uses (and only non-secret facts
+ * about it): tell it through the outbox, in the caller's transaction. */
+static gboolean
+queue_integration_change (BkStore   *self,
+                          BkSource   source,
+                          GError   **error)
+{
+  g_autoptr(JsonBuilder) builder = json_builder_new ();
+  g_autoptr(JsonNode) root = NULL;
+  g_autofree char *payload = NULL;
+  g_autofree char *uuid = g_uuid_string_random ();
+  g_autofree char *key = g_strconcat ("integration-", uuid, NULL);
+
+  json_builder_begin_object (builder);
+  json_builder_set_member_name (builder, "type");
+  json_builder_add_string_value (builder, source_names[source]);
+  if (source != BK_SOURCE_MANUAL)
+    {
+      g_autoptr(BkIntegration) integration = bk_store_get_integration (self, source_names[source], error);
+
+      if (integration == NULL)
+        return FALSE;
+      json_builder_set_member_name (builder, "details");
+      json_builder_begin_object (builder);
+      json_builder_set_member_name (builder, "account");
+      json_builder_add_string_value (builder, integration->account);
+      json_builder_end_object (builder);
+    }
+  json_builder_end_object (builder);
+  root = json_builder_get_root (builder);
+  payload = json_to_string (root, FALSE);
+
+  return _bk_store_outbox_push_in_transaction (self, BK_STORE_OUTBOX_INTEGRATION, payload, key, error) > 0;
+}
+
 gboolean
 bk_store_set_active_source (BkStore   *self,
                             BkSource   source,
@@ -408,9 +444,15 @@ bk_store_set_active_source (BkStore   *self,
   g_return_val_if_fail (source <= BK_SOURCE_OFFICE365_CALENDAR, FALSE);
 
   stmt = _bk_store_stmt (self, set_source_sql, error);
-  if (stmt == NULL)
+  if (stmt == NULL || !_bk_store_begin (self, error))
     return FALSE;
-  return exec_in_transaction (self, stmt, source_names[source], error);
+  if (!run_provider_stmt (self, stmt, source_names[source], error) ||
+      !queue_integration_change (self, source, error))
+    {
+      _bk_store_rollback (self);
+      return FALSE;
+    }
+  return _bk_store_commit (self, error);
 }
 
 BkIntegration *

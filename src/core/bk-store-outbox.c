@@ -163,12 +163,12 @@ validate_entry (const char  *kind,
 
 /* Inside a transaction: inserts the entry unless its key is queued, then
  * answers the key's seq. */
-static gint64
-push_in_transaction (BkStore     *self,
-                     const char  *kind,
-                     const char  *payload_json,
-                     const char  *idempotency_key,
-                     GError     **error)
+gint64
+_bk_store_outbox_push_in_transaction (BkStore     *self,
+                                      const char  *kind,
+                                      const char  *payload_json,
+                                      const char  *idempotency_key,
+                                      GError     **error)
 {
   g_autoptr(BkCachedStmt) insert = _bk_store_stmt (self, outbox_insert_sql, error);
   g_autoptr(BkCachedStmt) lookup = NULL;
@@ -195,7 +195,7 @@ push_in_transaction (BkStore     *self,
   return sqlite3_column_int64 (lookup, 0);
 }
 
-/* Runs push_in_transaction() after an optional appointment write, all in
+/* Runs _bk_store_outbox_push_in_transaction() after an optional appointment write, all in
  * one transaction. */
 static gint64
 queue (BkStore        *self,
@@ -217,7 +217,7 @@ queue (BkStore        *self,
       return 0;
     }
 
-  seq = push_in_transaction (self, kind, payload_json, idempotency_key, error);
+  seq = _bk_store_outbox_push_in_transaction (self, kind, payload_json, idempotency_key, error);
   if (seq == 0)
     {
       _bk_store_rollback (self);

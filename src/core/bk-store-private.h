@@ -67,6 +67,14 @@ gboolean      _bk_store_upsert_appointment    (BkStore       *self,
                                                gint64         now,
                                                GError       **error);
 
+/* Queues an outbox entry inside the caller's transaction (a key already
+ * queued is not queued twice); the entry's seq, or 0 with @error. */
+gint64        _bk_store_outbox_push_in_transaction (BkStore     *self,
+                                                    const char  *kind,
+                                                    const char  *payload_json,
+                                                    const char  *idempotency_key,
+                                                    GError     **error);
+
 /* Version 1 → 2 (calendar sources), defined in bk-store-calendars.c. */
 extern const char _bk_store_schema_v2[];
 

@@ -251,8 +251,13 @@ GType                bk_integration_get_type      (void) G_GNUC_CONST;
 BkIntegration       *bk_integration_copy          (const BkIntegration *self);
 void                 bk_integration_free          (BkIntegration       *self);
 
+#define BK_STORE_OUTBOX_INTEGRATION "integration"
+
 BkSource             bk_store_get_active_source   (BkStore             *self,
                                                    GError             **error);
+/* Also queues, in the same transaction, an outbox entry of kind
+ * BK_STORE_OUTBOX_INTEGRATION ({"type": source, "details": {"account"}})
+ * so the backend learns of the switch (connect_… / disconnect_…). */
 gboolean             bk_store_set_active_source   (BkStore             *self,
                                                    BkSource             source,
                                                    GError             **error);

@@ -60,7 +60,7 @@ GType bk_sync_state_get_type (void) G_GNUC_CONST;
 #define BK_OUTBOX_CANCEL_APPOINTMENT     "cancel-appointment"     /* {appointment_id, reason?} */
 #define BK_OUTBOX_RESCHEDULE_APPOINTMENT "reschedule-appointment" /* {appointment_id, start, end} */
 #define BK_OUTBOX_CALENDAR_EVENT         "calendar-event"         /* {appointment_id, calendar_event_id} */
-#define BK_OUTBOX_INTEGRATION            "integration"            /* {type, details?} */
+#define BK_OUTBOX_INTEGRATION            BK_STORE_OUTBOX_INTEGRATION /* {type, details?}, queued by the store */
 
 /* What one pass did. */
 typedef struct

@@ -14,6 +14,7 @@
 #include <unistd.h>
 
 #include "bk-availability-rules.h"
+#include "bk-manual-strategy.h"
 #include "bk-office365-calendar-strategy.h"
 #include "bk-sandbox-microsoft.h"
 #include "bk-sync-engine.h"
@@ -149,17 +150,18 @@ test_office365_mirror (void)
   g_autoptr(BkHttp) http = bk_http_new ();
   g_autoptr(BkTokenStore) tokens = bk_token_store_new ();
   g_autoptr(BkOffice365CalendarStrategy) strategy = NULL;
+  g_autoptr(BkManualStrategy) manual = NULL;
   g_autoptr(BkBackendClient) client = NULL;
   g_autoptr(BkSyncEngine) engine = NULL;
-  g_autoptr(GAsyncResult) connected = NULL;
-  g_autoptr(BkSyncReport) first = NULL, booked = NULL, cancelled = NULL;
+  g_autoptr(GAsyncResult) connected = NULL, disconnected = NULL;
+  g_autoptr(BkSyncReport) first = NULL, booked = NULL, cancelled = NULL, after = NULL;
   g_autoptr(GPtrArray) calendars = NULL;
   g_autoptr(GPtrArray) events = NULL, gone = NULL;
   g_autofree char *graph = NULL, *data = NULL, *path = NULL, *account = NULL;
   g_autofree char *slug = g_strdup_printf ("o365-%u", (guint) getpid ());
   g_autofree char *email = g_strdup_printf ("%s@example.com", slug);
   g_autofree char *password = NULL, *token = NULL, *id = NULL, *cancel_token = NULL;
-  g_autofree char *sql = NULL, *remote_event = NULL;
+  g_autofree char *sql = NULL, *remote_event = NULL, *profile = NULL, *profile_sql = NULL;
   /* tomorrow 10:00 UTC is taken in Outlook */
   gint64 now = g_get_real_time () / G_USEC_PER_SEC;
   gint64 busy = now - now % 86400 + 86400 + 10 * 3600;
@@ -203,6 +205,12 @@ test_office365_mirror (void)
   g_assert_true (first->published);
   g_assert_false (published_has (slug, busy));
   g_assert_true (published_has (slug, busy + 3600));
+  /* connecting was queued for the backend with the account, never a token */
+  profile_sql = g_strdup_printf ("SELECT p.integration_type || ' ' || (p.office365_calendar_credentials ->> 'account')"
+                                 " FROM expert_profiles p JOIN experts e ON e.id = p.expert_id"
+                                 " WHERE e.slug = '%s'", slug);
+  profile = bk_test_sql (profile_sql);
+  g_assert_cmpstr (profile, ==, "office365_calendar " UPN);
 
   id = sync_book (session, slug, 0, &cancel_token);
   g_assert_nonnull (id);
@@ -225,6 +233,25 @@ test_office365_mirror (void)
   cancelled = run_pass (engine);
   gone = events_of (sandbox, work_id, id);
   g_assert_cmpuint (gone->len, ==, 0);
+
+  /* disconnecting goes back to manual on the backend too */
+  bk_office365_calendar_strategy_disconnect_async (strategy, NULL, done_cb, &disconnected);
+  g_assert_true (bk_office365_calendar_strategy_disconnect_finish (strategy, wait_for (&disconnected), &error));
+  g_assert_no_error (error);
+  /* the app and bookablectl pick the strategy of the active source anew */
+  g_clear_object (&engine);
+  manual = bk_manual_strategy_new (store);
+  engine = bk_sync_engine_new (store, client, BK_AVAILABILITY_STRATEGY (manual));
+  after = run_pass (engine);
+  g_free (profile);
+  profile = bk_test_sql (profile_sql);
+  g_assert_cmpstr (profile, ==, "");   /* the account forgotten: NULL || … is NULL */
+  g_free (profile_sql);
+  profile_sql = g_strdup_printf ("SELECT p.integration_type FROM expert_profiles p JOIN experts e"
+                                 " ON e.id = p.expert_id WHERE e.slug = '%s'", slug);
+  g_free (profile);
+  profile = bk_test_sql (profile_sql);
+  g_assert_cmpstr (profile, ==, "manual");
 
   bk_sandbox_microsoft_stop (sandbox);
 }
