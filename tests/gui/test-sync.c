@@ -7,6 +7,7 @@
 #include <adwaita.h>
 #include <string.h>
 
+#include "gui-test-util.h"
 #include "bk-application.h"
 #include "bk-appointment.h"
 #include "bk-appointment-row.h"
@@ -24,10 +25,6 @@
  * their template ids and driven as a user would. The test owns
  * org.freedesktop.Notifications on its private bus, so the app's
  * GNotifications arrive over D-Bus as they would at a desktop's server. */
-
-#define WAIT_SECONDS 60   /* generous: ASan and a busy 2-core machine */
-
-typedef gboolean (*Condition) (gpointer data);
 
 static SoupSession *session;
 
@@ -101,7 +98,6 @@ notifications_owned (gpointer data)
   return notifications.owned;
 }
 
-static void wait_until (Condition condition, gpointer data, const char *what);
 
 static gboolean
 notification_arrived (gpointer data)
@@ -128,7 +124,7 @@ notifications_start (void)
   notifications.owner = g_bus_own_name_on_connection (notifications.bus, "org.freedesktop.Notifications",
                                                       G_BUS_NAME_OWNER_FLAGS_NONE,
                                                       name_acquired_cb, NULL, NULL, NULL);
-  wait_until (notifications_owned, NULL, "the notification server's name");
+  bk_gui_test_wait_until (notifications_owned, NULL, "the notification server's name");
 }
 
 static void
@@ -157,85 +153,6 @@ notifications_click (guint index)
 }
 
 /* --- helpers ------------------------------------------------------------- */
-
-static void
-wait_until (Condition   condition,
-            gpointer    data,
-            const char *what)
-{
-  gint64 deadline = g_get_monotonic_time () + WAIT_SECONDS * G_USEC_PER_SEC;
-
-  while (!condition (data))
-    {
-      if (g_get_monotonic_time () > deadline)
-        g_error ("Timed out waiting for %s", what);
-      g_main_context_iteration (NULL, FALSE);
-      if (!g_main_context_pending (NULL))
-        g_usleep (1000);
-    }
-}
-
-static void
-flush_main_loop (void)
-{
-  for (guint i = 0; i < 50; i++)
-    while (g_main_context_iteration (NULL, FALSE))
-      ;
-}
-
-static GtkWidget *
-find_by_id (GtkWidget  *root,
-            const char *id,
-            GType       type)
-{
-  if (g_type_is_a (G_OBJECT_TYPE (root), type) &&
-      g_strcmp0 (gtk_buildable_get_buildable_id (GTK_BUILDABLE (root)), id) == 0)
-    return root;
-
-  for (GtkWidget *child = gtk_widget_get_first_child (root);
-       child != NULL;
-       child = gtk_widget_get_next_sibling (child))
-    {
-      GtkWidget *found = find_by_id (child, id, type);
-      if (found != NULL)
-        return found;
-    }
-  return NULL;
-}
-
-static GtkWidget *
-get_by_id (GtkWidget  *root,
-           const char *id,
-           GType       type)
-{
-  GtkWidget *widget = find_by_id (root, id, type);
-
-  if (widget == NULL)
-    g_error ("No %s with id “%s”", g_type_name (type), id);
-  return widget;
-}
-
-static void
-collect_by_type (GtkWidget *root,
-                 GType      type,
-                 GPtrArray *out)
-{
-  if (g_type_is_a (G_OBJECT_TYPE (root), type))
-    g_ptr_array_add (out, root);
-  for (GtkWidget *child = gtk_widget_get_first_child (root);
-       child != NULL;
-       child = gtk_widget_get_next_sibling (child))
-    collect_by_type (child, type, out);
-}
-
-static void
-click (GtkWidget *button)
-{
-  g_assert_true (gtk_widget_is_sensitive (button));
-  g_assert_true (gtk_widget_is_visible (button));
-  g_signal_emit_by_name (button, "clicked");
-  flush_main_loop ();
-}
 
 /* The one visible toplevel of @type (a dialog the app just opened). */
 static GtkWidget *
@@ -282,7 +199,7 @@ pass_finished (gpointer data)
 static void
 wait_for_pass (Fixture *f)
 {
-  wait_until (pass_finished, f, "a sync pass to finish");
+  bk_gui_test_wait_until (pass_finished, f, "a sync pass to finish");
   f->passes = bk_sync_controller_get_passes (f->sync);
 }
 
@@ -292,7 +209,7 @@ find_row (Fixture *f)
 {
   g_autoptr(GPtrArray) rows = g_ptr_array_new ();
 
-  collect_by_type (f->window, BK_TYPE_APPOINTMENT_ROW, rows);
+  bk_gui_test_collect_by_type (f->window, BK_TYPE_APPOINTMENT_ROW, rows);
   for (guint i = 0; i < rows->len; i++)
     {
       BkAppointment *appt = bk_appointment_row_get_appointment (g_ptr_array_index (rows, i));
@@ -318,7 +235,7 @@ row_badge (Fixture *f)
   GtkWidget *badge;
 
   g_assert_nonnull (row);
-  badge = get_by_id (GTK_WIDGET (row), "sync_label", GTK_TYPE_LABEL);
+  badge = bk_gui_test_get_by_id (GTK_WIDGET (row), "sync_label", GTK_TYPE_LABEL);
   return gtk_widget_get_visible (badge) ? gtk_label_get_label (GTK_LABEL (badge)) : NULL;
 }
 
@@ -342,12 +259,12 @@ row_confirmed_cancelled (gpointer data)
 static const char *
 bar_message (Fixture *f)
 {
-  GtkWidget *bar = get_by_id (f->window, "sync_bar", BK_TYPE_SYNC_BAR);
-  GtkRevealer *revealer = GTK_REVEALER (get_by_id (bar, "revealer", GTK_TYPE_REVEALER));
+  GtkWidget *bar = bk_gui_test_get_by_id (f->window, "sync_bar", BK_TYPE_SYNC_BAR);
+  GtkRevealer *revealer = GTK_REVEALER (bk_gui_test_get_by_id (bar, "revealer", GTK_TYPE_REVEALER));
 
   if (!gtk_revealer_get_reveal_child (revealer))
     return NULL;
-  return gtk_label_get_label (GTK_LABEL (get_by_id (bar, "message_label", GTK_TYPE_LABEL)));
+  return gtk_label_get_label (GTK_LABEL (bk_gui_test_get_by_id (bar, "message_label", GTK_TYPE_LABEL)));
 }
 
 static gboolean
@@ -369,15 +286,15 @@ signed_in (gpointer data)
 static gboolean
 preferences_idle (gpointer data)
 {
-  return gtk_widget_get_sensitive (get_by_id (data, "sign_out_button", GTK_TYPE_BUTTON)) &&
-         gtk_widget_get_sensitive (get_by_id (data, "sign_in_group", ADW_TYPE_PREFERENCES_GROUP));
+  return gtk_widget_get_sensitive (bk_gui_test_get_by_id (data, "sign_out_button", GTK_TYPE_BUTTON)) &&
+         gtk_widget_get_sensitive (bk_gui_test_get_by_id (data, "sign_in_group", ADW_TYPE_PREFERENCES_GROUP));
 }
 
 static gboolean
 schedule_visible (gpointer data)
 {
   Fixture *f = data;
-  GtkWidget *stack = get_by_id (f->window, "view_stack", ADW_TYPE_VIEW_STACK);
+  GtkWidget *stack = bk_gui_test_get_by_id (f->window, "view_stack", ADW_TYPE_VIEW_STACK);
 
   return g_strcmp0 (adw_view_stack_get_visible_child_name (ADW_VIEW_STACK (stack)), "schedule") == 0;
 }
@@ -415,7 +332,7 @@ start_app (Fixture *f)
   f->window = GTK_WIDGET (gtk_application_get_active_window (GTK_APPLICATION (f->app)));
   g_assert_true (BK_IS_WINDOW (f->window));
   f->sync = bk_application_get_sync_controller (f->app);
-  flush_main_loop ();
+  bk_gui_test_flush_main_loop ();
 }
 
 /* Preferences: a wrong password says so inline; the right one signs in. */
@@ -427,28 +344,28 @@ sign_in_from_preferences (Fixture *f)
   GtkWidget *error_label;
 
   g_action_group_activate_action (G_ACTION_GROUP (f->app), "preferences", NULL);
-  wait_until (toplevel_shown, GSIZE_TO_POINTER (BK_TYPE_PREFERENCES_DIALOG), "the Preferences");
+  bk_gui_test_wait_until (toplevel_shown, GSIZE_TO_POINTER (BK_TYPE_PREFERENCES_DIALOG), "the Preferences");
   dialog = find_toplevel (BK_TYPE_PREFERENCES_DIALOG);
-  gtk_editable_set_text (GTK_EDITABLE (get_by_id (dialog, "server_row", ADW_TYPE_ENTRY_ROW)), sync_server_url ());
-  gtk_editable_set_text (GTK_EDITABLE (get_by_id (dialog, "email_row", ADW_TYPE_ENTRY_ROW)), email);
-  gtk_editable_set_text (GTK_EDITABLE (get_by_id (dialog, "password_row", ADW_TYPE_PASSWORD_ENTRY_ROW)), "not-it");
-  error_label = get_by_id (dialog, "error_label", GTK_TYPE_LABEL);
-  click (get_by_id (dialog, "sign_in_button", GTK_TYPE_BUTTON));
-  wait_until (preferences_idle, dialog, "the refused sign-in");
+  gtk_editable_set_text (GTK_EDITABLE (bk_gui_test_get_by_id (dialog, "server_row", ADW_TYPE_ENTRY_ROW)), sync_server_url ());
+  gtk_editable_set_text (GTK_EDITABLE (bk_gui_test_get_by_id (dialog, "email_row", ADW_TYPE_ENTRY_ROW)), email);
+  gtk_editable_set_text (GTK_EDITABLE (bk_gui_test_get_by_id (dialog, "password_row", ADW_TYPE_PASSWORD_ENTRY_ROW)), "not-it");
+  error_label = bk_gui_test_get_by_id (dialog, "error_label", GTK_TYPE_LABEL);
+  bk_gui_test_click (bk_gui_test_get_by_id (dialog, "sign_in_button", GTK_TYPE_BUTTON));
+  bk_gui_test_wait_until (preferences_idle, dialog, "the refused sign-in");
   g_assert_true (gtk_widget_get_visible (error_label));
   g_assert_cmpstr (gtk_label_get_label (GTK_LABEL (error_label)), !=, "");
   g_assert_null (bk_sync_controller_get_account (f->sync));
 
-  gtk_editable_set_text (GTK_EDITABLE (get_by_id (dialog, "password_row", ADW_TYPE_PASSWORD_ENTRY_ROW)), f->password);
-  click (get_by_id (dialog, "sign_in_button", GTK_TYPE_BUTTON));
-  wait_until (signed_in, f, "the sign-in");
-  wait_until (preferences_idle, dialog, "the Preferences to settle");
+  gtk_editable_set_text (GTK_EDITABLE (bk_gui_test_get_by_id (dialog, "password_row", ADW_TYPE_PASSWORD_ENTRY_ROW)), f->password);
+  bk_gui_test_click (bk_gui_test_get_by_id (dialog, "sign_in_button", GTK_TYPE_BUTTON));
+  bk_gui_test_wait_until (signed_in, f, "the sign-in");
+  bk_gui_test_wait_until (preferences_idle, dialog, "the Preferences to settle");
   g_assert_false (gtk_widget_get_visible (error_label));
-  g_assert_true (gtk_widget_get_visible (get_by_id (dialog, "account_group", ADW_TYPE_PREFERENCES_GROUP)));
-  g_assert_cmpstr (adw_preferences_row_get_title (ADW_PREFERENCES_ROW (get_by_id (dialog, "account_row", ADW_TYPE_ACTION_ROW))),
+  g_assert_true (gtk_widget_get_visible (bk_gui_test_get_by_id (dialog, "account_group", ADW_TYPE_PREFERENCES_GROUP)));
+  g_assert_cmpstr (adw_preferences_row_get_title (ADW_PREFERENCES_ROW (bk_gui_test_get_by_id (dialog, "account_row", ADW_TYPE_ACTION_ROW))),
                    ==, email);
   gtk_window_close (GTK_WINDOW (dialog));
-  flush_main_loop ();
+  bk_gui_test_flush_main_loop ();
 }
 
 static void
@@ -459,15 +376,15 @@ cancel_from_row (Fixture *f)
   GtkWidget *confirm = NULL;
   GtkWidget *dialog;
 
-  click (get_by_id (GTK_WIDGET (row), "cancel_button", GTK_TYPE_BUTTON));
-  wait_until (toplevel_shown, GSIZE_TO_POINTER (ADW_TYPE_MESSAGE_DIALOG), "the cancel confirmation");
+  bk_gui_test_click (bk_gui_test_get_by_id (GTK_WIDGET (row), "cancel_button", GTK_TYPE_BUTTON));
+  bk_gui_test_wait_until (toplevel_shown, GSIZE_TO_POINTER (ADW_TYPE_MESSAGE_DIALOG), "the cancel confirmation");
   dialog = find_toplevel (ADW_TYPE_MESSAGE_DIALOG);
-  collect_by_type (dialog, GTK_TYPE_BUTTON, buttons);
+  bk_gui_test_collect_by_type (dialog, GTK_TYPE_BUTTON, buttons);
   for (guint i = 0; i < buttons->len; i++)
     if (g_strcmp0 (gtk_button_get_label (g_ptr_array_index (buttons, i)), "_Cancel Appointment") == 0)
       confirm = g_ptr_array_index (buttons, i);
   g_assert_nonnull (confirm);
-  click (confirm);
+  bk_gui_test_click (confirm);
   g_assert_null (find_toplevel (ADW_TYPE_MESSAGE_DIALOG));   /* closed */
 }
 
@@ -508,22 +425,22 @@ refused_and_client_cancelled (Fixture *f)
 
   g_assert_nonnull (first);
   g_assert_nonnull (second);
-  click (get_by_id (f->window, "sync_button", GTK_TYPE_BUTTON));
+  bk_gui_test_click (bk_gui_test_get_by_id (f->window, "sync_button", GTK_TYPE_BUTTON));
   wait_for_pass (f);
-  wait_until (notifications_arrived, GUINT_TO_POINTER (3), "two more booking notifications");
+  bk_gui_test_wait_until (notifications_arrived, GUINT_TO_POINTER (3), "two more booking notifications");
   g_free (f->id);
   f->id = g_strdup (first);
-  wait_until (row_shown, f, "the second booking in the Schedule");
+  bk_gui_test_wait_until (row_shown, f, "the second booking in the Schedule");
 
   sync_client_cancel (session, token1);
   sync_client_cancel (session, token2);
   cancel_from_row (f);
-  wait_until (row_refused, f, "the Not sent badge");
-  tooltip = gtk_widget_get_tooltip_text (get_by_id (GTK_WIDGET (find_row (f)), "sync_label", GTK_TYPE_LABEL));
+  bk_gui_test_wait_until (row_refused, f, "the Not sent badge");
+  tooltip = gtk_widget_get_tooltip_text (bk_gui_test_get_by_id (GTK_WIDGET (find_row (f)), "sync_label", GTK_TYPE_LABEL));
   g_assert_nonnull (tooltip);
   g_assert_nonnull (strstr (tooltip, "not_booked"));
 
-  wait_until (notifications_arrived, GUINT_TO_POINTER (4), "the client cancellation's notification");
+  bk_gui_test_wait_until (notifications_arrived, GUINT_TO_POINTER (4), "the client cancellation's notification");
   g_assert_cmpuint (notifications.summaries->len, ==, 4);
   g_assert_cmpstr (g_ptr_array_index (notifications.summaries, 3), ==, "Booking Cancelled by the Client");
   g_assert_true (g_str_has_prefix (g_ptr_array_index (notifications.bodies, 3), "Client 2, "));
@@ -556,23 +473,23 @@ sign_in_again (Fixture *f)
   GtkWidget *dialog;
 
   g_assert_cmpstr (revoked, !=, "0");
-  click (get_by_id (f->window, "sync_button", GTK_TYPE_BUTTON));
+  bk_gui_test_click (bk_gui_test_get_by_id (f->window, "sync_button", GTK_TYPE_BUTTON));
   wait_for_pass (f);
-  wait_until (bar_says_sign_in_again, f, "the bar to ask for a new sign-in");
+  bk_gui_test_wait_until (bar_says_sign_in_again, f, "the bar to ask for a new sign-in");
 
   g_action_group_activate_action (G_ACTION_GROUP (f->app), "preferences", NULL);
-  wait_until (toplevel_shown, GSIZE_TO_POINTER (BK_TYPE_PREFERENCES_DIALOG), "the Preferences");
+  bk_gui_test_wait_until (toplevel_shown, GSIZE_TO_POINTER (BK_TYPE_PREFERENCES_DIALOG), "the Preferences");
   dialog = find_toplevel (BK_TYPE_PREFERENCES_DIALOG);
-  g_assert_true (gtk_widget_get_visible (get_by_id (dialog, "sign_in_group", ADW_TYPE_PREFERENCES_GROUP)));
-  g_assert_cmpstr (gtk_editable_get_text (GTK_EDITABLE (get_by_id (dialog, "email_row", ADW_TYPE_ENTRY_ROW))),
+  g_assert_true (gtk_widget_get_visible (bk_gui_test_get_by_id (dialog, "sign_in_group", ADW_TYPE_PREFERENCES_GROUP)));
+  g_assert_cmpstr (gtk_editable_get_text (GTK_EDITABLE (bk_gui_test_get_by_id (dialog, "email_row", ADW_TYPE_ENTRY_ROW))),
                    ==, email);
-  gtk_editable_set_text (GTK_EDITABLE (get_by_id (dialog, "password_row", ADW_TYPE_PASSWORD_ENTRY_ROW)), f->password);
-  click (get_by_id (dialog, "sign_in_button", GTK_TYPE_BUTTON));
-  wait_until (preferences_idle, dialog, "the new sign-in");
-  g_assert_true (gtk_widget_get_visible (get_by_id (dialog, "account_group", ADW_TYPE_PREFERENCES_GROUP)));
+  gtk_editable_set_text (GTK_EDITABLE (bk_gui_test_get_by_id (dialog, "password_row", ADW_TYPE_PASSWORD_ENTRY_ROW)), f->password);
+  bk_gui_test_click (bk_gui_test_get_by_id (dialog, "sign_in_button", GTK_TYPE_BUTTON));
+  bk_gui_test_wait_until (preferences_idle, dialog, "the new sign-in");
+  g_assert_true (gtk_widget_get_visible (bk_gui_test_get_by_id (dialog, "account_group", ADW_TYPE_PREFERENCES_GROUP)));
   gtk_window_close (GTK_WINDOW (dialog));
   wait_for_pass (f);
-  wait_until (bar_hidden, f, "the bar to go");
+  bk_gui_test_wait_until (bar_hidden, f, "the bar to go");
 }
 
 /* --- the test ------------------------------------------------------------ */
@@ -587,7 +504,7 @@ test_sync_in_window (void)
   start_app (f);
   /* signed out, the bar says what to do; the schedule is there regardless */
   g_assert_cmpstr (bar_message (f), ==, "Sign in to publish your slots");
-  g_assert_false (gtk_widget_is_sensitive (get_by_id (f->window, "sync_button", GTK_TYPE_BUTTON)));
+  g_assert_false (gtk_widget_is_sensitive (bk_gui_test_get_by_id (f->window, "sync_button", GTK_TYPE_BUTTON)));
 
   sign_in_from_preferences (f);
   wait_for_pass (f);   /* the sign-in's own pass publishes the slots */
@@ -597,36 +514,36 @@ test_sync_in_window (void)
   f->id = sync_book (session, f->slug, 0, NULL);
   g_assert_nonnull (f->id);
   sent_before = bk_sync_controller_get_notifications_sent (f->sync);
-  click (get_by_id (f->window, "sync_button", GTK_TYPE_BUTTON));
+  bk_gui_test_click (bk_gui_test_get_by_id (f->window, "sync_button", GTK_TYPE_BUTTON));
   wait_for_pass (f);
-  wait_until (row_shown, f, "the booking in the Schedule");
+  bk_gui_test_wait_until (row_shown, f, "the booking in the Schedule");
   g_assert_null (row_badge (f));
   g_assert_cmpuint (bk_sync_controller_get_notifications_sent (f->sync), ==, sent_before + 1);
-  wait_until (notification_arrived, NULL, "the notification at the server");
+  bk_gui_test_wait_until (notification_arrived, NULL, "the notification at the server");
   g_assert_cmpuint (notifications.summaries->len, ==, 1);
   g_assert_cmpstr (g_ptr_array_index (notifications.summaries, 0), ==, "New Booking");
   g_assert_true (g_str_has_prefix (g_ptr_array_index (notifications.bodies, 0), "Client 0, "));
 
   /* clicking the notification opens the Schedule on it */
-  adw_view_stack_set_visible_child_name (ADW_VIEW_STACK (get_by_id (f->window, "view_stack", ADW_TYPE_VIEW_STACK)),
+  adw_view_stack_set_visible_child_name (ADW_VIEW_STACK (bk_gui_test_get_by_id (f->window, "view_stack", ADW_TYPE_VIEW_STACK)),
                                          "manual");
   notifications_click (0);
-  wait_until (schedule_visible, f, "the notification's click to show the Schedule");
+  bk_gui_test_wait_until (schedule_visible, f, "the notification's click to show the Schedule");
 
   /* offline: the cancellation is local at once, pending, and the bar says so */
   sync_server_stop (FALSE);
   cancel_from_row (f);
-  wait_until (row_pending, f, "the Pending badge");
+  bk_gui_test_wait_until (row_pending, f, "the Pending badge");
   wait_for_pass (f);
-  wait_until (bar_says_offline, f, "the offline bar");
+  bk_gui_test_wait_until (bar_says_offline, f, "the offline bar");
   g_assert_true (row_pending (f));
   g_assert_cmpuint (count_backend_cancels (f->id), ==, 0);
 
   /* back online: Sync delivers it once, and the badge goes */
   sync_server_start ();
-  click (get_by_id (f->window, "sync_button", GTK_TYPE_BUTTON));
+  bk_gui_test_click (bk_gui_test_get_by_id (f->window, "sync_button", GTK_TYPE_BUTTON));
   wait_for_pass (f);
-  wait_until (row_confirmed_cancelled, f, "the confirmed cancellation");
+  bk_gui_test_wait_until (row_confirmed_cancelled, f, "the confirmed cancellation");
   g_assert_null (bar_message (f));
   g_assert_cmpuint (count_backend_cancels (f->id), ==, 1);
   /* the expert's own cancellation is no news to them */
@@ -636,7 +553,7 @@ test_sync_in_window (void)
   sign_in_again (f);
 
   gtk_window_destroy (GTK_WINDOW (f->window));
-  flush_main_loop ();
+  bk_gui_test_flush_main_loop ();
   g_object_unref (f->app);
   notifications_stop ();
   g_free (f->slug);

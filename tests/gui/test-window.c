@@ -8,6 +8,7 @@
 #include <glib/gstdio.h>
 #include <string.h>
 
+#include "gui-test-util.h"
 #include "bk-appointment-row.h"
 #include "bk-manual-panel.h"
 #include "bk-time-range-row.h"
@@ -18,85 +19,6 @@
  * throwaway XDG dirs of G_TEST_OPTION_ISOLATE_DIRS. Widgets are found by the
  * ids their .ui templates give them and driven as a user would. */
 
-#define WAIT_SECONDS 60   /* generous: ASan and a busy 2-core machine */
-
-typedef gboolean (*Condition) (gpointer data);
-
-/* Iterates the main loop until @condition holds; fails the test after
- * WAIT_SECONDS, naming what it waited for. */
-static void
-wait_until (Condition   condition,
-            gpointer    data,
-            const char *what)
-{
-  gint64 deadline = g_get_monotonic_time () + WAIT_SECONDS * G_USEC_PER_SEC;
-
-  while (!condition (data))
-    {
-      if (g_get_monotonic_time () > deadline)
-        g_error ("Timed out waiting for %s", what);
-      g_main_context_iteration (NULL, FALSE);
-      if (!g_main_context_pending (NULL))
-        g_usleep (1000);
-    }
-}
-
-/* Runs what is pending now (layout, redraw, idle callbacks). */
-static void
-flush_main_loop (void)
-{
-  for (guint i = 0; i < 50; i++)
-    while (g_main_context_iteration (NULL, FALSE))
-      ;
-}
-
-/* The first widget under @root with template id @id and of @type (library
- * templates have ids of their own, so the type disambiguates). */
-static GtkWidget *
-find_by_id (GtkWidget  *root,
-            const char *id,
-            GType       type)
-{
-  if (g_type_is_a (G_OBJECT_TYPE (root), type) &&
-      g_strcmp0 (gtk_buildable_get_buildable_id (GTK_BUILDABLE (root)), id) == 0)
-    return root;
-
-  for (GtkWidget *child = gtk_widget_get_first_child (root);
-       child != NULL;
-       child = gtk_widget_get_next_sibling (child))
-    {
-      GtkWidget *found = find_by_id (child, id, type);
-      if (found != NULL)
-        return found;
-    }
-  return NULL;
-}
-
-static GtkWidget *
-get_by_id (GtkWidget  *root,
-           const char *id,
-           GType       type)
-{
-  GtkWidget *widget = find_by_id (root, id, type);
-
-  if (widget == NULL)
-    g_error ("No %s with id “%s”", g_type_name (type), id);
-  return widget;
-}
-
-
-static void
-collect_by_type (GtkWidget *root,
-                 GType      type,
-                 GPtrArray *out)
-{
-  if (g_type_is_a (G_OBJECT_TYPE (root), type))
-    g_ptr_array_add (out, root);
-  for (GtkWidget *child = gtk_widget_get_first_child (root);
-       child != NULL;
-       child = gtk_widget_get_next_sibling (child))
-    collect_by_type (child, type, out);
-}
 
 /* The times the Schedule shows as free slots, in display order. */
 static GPtrArray *
@@ -105,7 +27,7 @@ get_slot_texts (GtkWidget *window)
   g_autoptr(GPtrArray) labels = g_ptr_array_new ();
   GPtrArray *texts = g_ptr_array_new_with_free_func (g_free);
 
-  collect_by_type (get_by_id (window, "slots_box", GTK_TYPE_BOX), GTK_TYPE_LABEL, labels);
+  bk_gui_test_collect_by_type (bk_gui_test_get_by_id (window, "slots_box", GTK_TYPE_BOX), GTK_TYPE_LABEL, labels);
   for (guint i = 0; i < labels->len; i++)
     if (gtk_widget_has_css_class (g_ptr_array_index (labels, i), "slot-time"))
       g_ptr_array_add (texts, g_strdup (gtk_label_get_label (g_ptr_array_index (labels, i))));
@@ -164,13 +86,14 @@ window_mapped (gpointer data)
 }
 
 /* What a click does, without GtkButton's 250 ms "activate" animation;
- * like a pointer, it cannot click an insensitive button. */
+ * like a pointer, it cannot click an insensitive button (the tests rely on
+ * that to show Save does nothing while the input is invalid). */
 static void
-click (GtkWidget *button)
+try_click (GtkWidget *button)
 {
   if (gtk_widget_is_sensitive (button))
     g_signal_emit_by_name (button, "clicked");
-  flush_main_loop ();
+  bk_gui_test_flush_main_loop ();
 }
 
 static GtkWidget *
@@ -179,7 +102,7 @@ open_window (BkStore *store)
   GtkWidget *window = GTK_WIDGET (bk_window_new (NULL, store));
 
   gtk_window_present (GTK_WINDOW (window));
-  wait_until (window_mapped, window, "the window to be mapped");
+  bk_gui_test_wait_until (window_mapped, window, "the window to be mapped");
   return window;
 }
 
@@ -187,7 +110,7 @@ static void
 close_window (GtkWidget *window)
 {
   gtk_window_destroy (GTK_WINDOW (window));
-  flush_main_loop ();
+  bk_gui_test_flush_main_loop ();
 }
 
 /* ------------------------------------------------------------------------ */
@@ -200,7 +123,7 @@ test_window_tabs (void)
   g_autoptr(BkStore) store = open_store ();
   g_autoptr(GtkSelectionModel) pages = NULL;
   GtkWidget *window = open_window (store);
-  AdwViewStack *stack = ADW_VIEW_STACK (get_by_id (window, "view_stack", ADW_TYPE_VIEW_STACK));
+  AdwViewStack *stack = ADW_VIEW_STACK (bk_gui_test_get_by_id (window, "view_stack", ADW_TYPE_VIEW_STACK));
 
   pages = adw_view_stack_get_pages (stack);
   g_assert_cmpuint (g_list_model_get_n_items (G_LIST_MODEL (pages)), ==, G_N_ELEMENTS (names));
@@ -218,7 +141,7 @@ test_window_tabs (void)
   for (guint i = 0; i < G_N_ELEMENTS (names); i++)
     {
       gtk_widget_activate_action (window, "win.show-page", "s", names[i]);
-      flush_main_loop ();
+      bk_gui_test_flush_main_loop ();
       g_assert_cmpstr (adw_view_stack_get_visible_child_name (stack), ==, names[i]);
     }
 
@@ -242,7 +165,7 @@ test_window_size_saved (void)
 
   gtk_window_set_default_size (GTK_WINDOW (window), 820, 610);
   gtk_window_close (GTK_WINDOW (window));
-  flush_main_loop ();
+  bk_gui_test_flush_main_loop ();
   g_assert_cmpint (g_settings_get_int (settings, "window-width"), ==, 820);
   g_assert_cmpint (g_settings_get_int (settings, "window-height"), ==, 610);
   g_assert_false (g_settings_get_boolean (settings, "window-maximized"));
@@ -277,14 +200,14 @@ test_window_recovery_details (void)
 
   bk_window_show_recovery (BK_WINDOW (window), message);
   gtk_widget_activate_action (window, "win.show-recovery-details", NULL);
-  wait_until (message_dialog_shown, (gpointer) message, "the recovery details dialog");
+  bk_gui_test_wait_until (message_dialog_shown, (gpointer) message, "the recovery details dialog");
   close_window (window);
 }
 
 static gboolean
 schedule_settled (gpointer data)
 {
-  GtkStack *stack = GTK_STACK (get_by_id (data, "appointments_stack", GTK_TYPE_STACK));
+  GtkStack *stack = GTK_STACK (bk_gui_test_get_by_id (data, "appointments_stack", GTK_TYPE_STACK));
 
   return g_strcmp0 (gtk_stack_get_visible_child_name (stack), "loading") != 0;
 }
@@ -294,9 +217,9 @@ test_schedule_empty (void)
 {
   g_autoptr(BkStore) store = open_store ();
   GtkWidget *window = open_window (store);
-  GtkStack *stack = GTK_STACK (get_by_id (window, "appointments_stack", GTK_TYPE_STACK));
+  GtkStack *stack = GTK_STACK (bk_gui_test_get_by_id (window, "appointments_stack", GTK_TYPE_STACK));
 
-  wait_until (schedule_settled, window, "the appointments to load");
+  bk_gui_test_wait_until (schedule_settled, window, "the appointments to load");
   g_assert_cmpstr (gtk_stack_get_visible_child_name (stack), ==, "empty");
   close_window (window);
 }
@@ -306,7 +229,7 @@ get_monday_range (GtkWidget *window)
 {
   g_autoptr(GPtrArray) rows = g_ptr_array_new ();
 
-  collect_by_type (get_by_id (get_by_id (window, "manual_panel", BK_TYPE_MANUAL_PANEL), "monday_row", ADW_TYPE_EXPANDER_ROW),
+  bk_gui_test_collect_by_type (bk_gui_test_get_by_id (bk_gui_test_get_by_id (window, "manual_panel", BK_TYPE_MANUAL_PANEL), "monday_row", ADW_TYPE_EXPANDER_ROW),
                    BK_TYPE_TIME_RANGE_ROW, rows);
   g_assert_cmpuint (rows->len, ==, 1);
   return g_ptr_array_index (rows, 0);
@@ -319,9 +242,9 @@ set_monday_range (GtkWidget  *window,
 {
   GtkWidget *row = GTK_WIDGET (get_monday_range (window));
 
-  gtk_editable_set_text (GTK_EDITABLE (get_by_id (row, "start_entry", GTK_TYPE_ENTRY)), start);
-  gtk_editable_set_text (GTK_EDITABLE (get_by_id (row, "end_entry", GTK_TYPE_ENTRY)), end);
-  flush_main_loop ();
+  gtk_editable_set_text (GTK_EDITABLE (bk_gui_test_get_by_id (row, "start_entry", GTK_TYPE_ENTRY)), start);
+  gtk_editable_set_text (GTK_EDITABLE (bk_gui_test_get_by_id (row, "end_entry", GTK_TYPE_ENTRY)), end);
+  bk_gui_test_flush_main_loop ();
 }
 
 static const char *morning[] = { "09:00", "09:30", NULL };
@@ -354,11 +277,11 @@ test_manual_changes_schedule (void)
 
   gtk_widget_activate_action (window, "win.show-page", "s", "manual");
   set_monday_range (window, "13:00", "15:00");
-  save = get_by_id (window, "save_button", GTK_TYPE_BUTTON);
+  save = bk_gui_test_get_by_id (window, "save_button", GTK_TYPE_BUTTON);
   g_assert_true (gtk_widget_is_sensitive (save));
-  click (save);
+  try_click (save);
 
-  wait_until (slots_are_afternoon, window, "the Schedule to show the new Monday hours");
+  bk_gui_test_wait_until (slots_are_afternoon, window, "the Schedule to show the new Monday hours");
 
   saved = bk_store_load_rules (store, NULL);
   g_assert_cmpuint (saved->weekly[BK_WEEKDAY_MONDAY]->len, ==, 1);
@@ -390,44 +313,44 @@ test_manual_invalid_input (void)
   seeded = bk_store_load_rules (store, NULL);
   window = open_window (store);
   gtk_widget_activate_action (window, "win.show-page", "s", "manual");
-  panel = get_by_id (window, "manual_panel", BK_TYPE_MANUAL_PANEL);
-  save = get_by_id (panel, "save_button", GTK_TYPE_BUTTON);
-  status = get_by_id (panel, "status_label", GTK_TYPE_LABEL);
+  panel = bk_gui_test_get_by_id (window, "manual_panel", BK_TYPE_MANUAL_PANEL);
+  save = bk_gui_test_get_by_id (panel, "save_button", GTK_TYPE_BUTTON);
+  status = bk_gui_test_get_by_id (panel, "status_label", GTK_TYPE_LABEL);
   row = GTK_WIDGET (get_monday_range (window));
 
   /* end before start */
   set_monday_range (window, "09:00", "08:00");
-  g_assert_true (gtk_widget_has_css_class (get_by_id (row, "end_entry", GTK_TYPE_ENTRY), "error"));
-  g_assert_false (gtk_widget_has_css_class (get_by_id (row, "start_entry", GTK_TYPE_ENTRY), "error"));
+  g_assert_true (gtk_widget_has_css_class (bk_gui_test_get_by_id (row, "end_entry", GTK_TYPE_ENTRY), "error"));
+  g_assert_false (gtk_widget_has_css_class (bk_gui_test_get_by_id (row, "start_entry", GTK_TYPE_ENTRY), "error"));
   g_assert_false (gtk_widget_is_sensitive (save));
-  g_assert_true (gtk_widget_get_visible (get_by_id (row, "message_label", GTK_TYPE_LABEL)));
+  g_assert_true (gtk_widget_get_visible (bk_gui_test_get_by_id (row, "message_label", GTK_TYPE_LABEL)));
   g_assert_cmpstr (gtk_label_get_label (GTK_LABEL (status)), !=, "");
   g_assert_true (gtk_widget_has_css_class (status, "error"));
-  click (save);
+  try_click (save);
   gtk_widget_activate_action (panel, "manual.save", NULL);
-  flush_main_loop ();
+  bk_gui_test_flush_main_loop ();
   assert_store_unchanged (store, seeded);
 
   /* not a time at all */
   set_monday_range (window, "9am", "10:00");
-  g_assert_true (gtk_widget_has_css_class (get_by_id (row, "start_entry", GTK_TYPE_ENTRY), "error"));
+  g_assert_true (gtk_widget_has_css_class (bk_gui_test_get_by_id (row, "start_entry", GTK_TYPE_ENTRY), "error"));
   g_assert_false (gtk_widget_is_sensitive (save));
   gtk_widget_activate_action (panel, "manual.save", NULL);
-  flush_main_loop ();
+  bk_gui_test_flush_main_loop ();
   assert_store_unchanged (store, seeded);
 
   /* an unknown time zone */
   set_monday_range (window, "09:00", "11:00");
-  gtk_editable_set_text (GTK_EDITABLE (get_by_id (panel, "time_zone_row", ADW_TYPE_ENTRY_ROW)), "Mars/Olympus_Mons");
-  flush_main_loop ();
-  g_assert_true (gtk_widget_has_css_class (get_by_id (panel, "time_zone_row", ADW_TYPE_ENTRY_ROW), "error"));
+  gtk_editable_set_text (GTK_EDITABLE (bk_gui_test_get_by_id (panel, "time_zone_row", ADW_TYPE_ENTRY_ROW)), "Mars/Olympus_Mons");
+  bk_gui_test_flush_main_loop ();
+  g_assert_true (gtk_widget_has_css_class (bk_gui_test_get_by_id (panel, "time_zone_row", ADW_TYPE_ENTRY_ROW), "error"));
   g_assert_false (gtk_widget_is_sensitive (save));
 
   /* fixing it clears the errors and makes Save possible again */
-  gtk_editable_set_text (GTK_EDITABLE (get_by_id (panel, "time_zone_row", ADW_TYPE_ENTRY_ROW)), "UTC");
-  flush_main_loop ();
-  g_assert_false (gtk_widget_has_css_class (get_by_id (row, "start_entry", GTK_TYPE_ENTRY), "error"));
-  g_assert_false (gtk_widget_has_css_class (get_by_id (row, "end_entry", GTK_TYPE_ENTRY), "error"));
+  gtk_editable_set_text (GTK_EDITABLE (bk_gui_test_get_by_id (panel, "time_zone_row", ADW_TYPE_ENTRY_ROW)), "UTC");
+  bk_gui_test_flush_main_loop ();
+  g_assert_false (gtk_widget_has_css_class (bk_gui_test_get_by_id (row, "start_entry", GTK_TYPE_ENTRY), "error"));
+  g_assert_false (gtk_widget_has_css_class (bk_gui_test_get_by_id (row, "end_entry", GTK_TYPE_ENTRY), "error"));
   g_assert_false (gtk_widget_has_css_class (status, "error"));
   g_assert_true (gtk_widget_is_sensitive (save));
   assert_store_unchanged (store, seeded);
@@ -468,16 +391,16 @@ test_manual_time_off (void)
   g_assert_cmpuint (before->len, >, 0);
 
   gtk_widget_activate_action (window, "win.show-page", "s", "manual");
-  panel = get_by_id (window, "manual_panel", BK_TYPE_MANUAL_PANEL);
-  start_row = get_by_id (panel, "block_start_row", ADW_TYPE_ENTRY_ROW);
-  end_row = get_by_id (panel, "block_end_row", ADW_TYPE_ENTRY_ROW);
-  add = get_by_id (panel, "add_block_button", GTK_TYPE_BUTTON);
-  message = get_by_id (panel, "block_message_row", ADW_TYPE_ACTION_ROW);
+  panel = bk_gui_test_get_by_id (window, "manual_panel", BK_TYPE_MANUAL_PANEL);
+  start_row = bk_gui_test_get_by_id (panel, "block_start_row", ADW_TYPE_ENTRY_ROW);
+  end_row = bk_gui_test_get_by_id (panel, "block_end_row", ADW_TYPE_ENTRY_ROW);
+  add = bk_gui_test_get_by_id (panel, "add_block_button", GTK_TYPE_BUTTON);
+  message = bk_gui_test_get_by_id (panel, "block_message_row", ADW_TYPE_ACTION_ROW);
 
   /* ends before it starts: refused, nothing stored */
   gtk_editable_set_text (GTK_EDITABLE (start_row), end);
   gtk_editable_set_text (GTK_EDITABLE (end_row), start);
-  click (add);
+  try_click (add);
   g_assert_true (gtk_widget_has_css_class (end_row, "error"));
   g_assert_cmpstr (adw_action_row_get_subtitle (ADW_ACTION_ROW (message)), !=, "");
   blocks = bk_store_list_blocks (store, 0, G_MAXINT64, NULL);
@@ -487,9 +410,9 @@ test_manual_time_off (void)
   /* two weeks off (the zone is UTC): no slot is left on the Schedule */
   gtk_editable_set_text (GTK_EDITABLE (start_row), start);
   gtk_editable_set_text (GTK_EDITABLE (end_row), end);
-  gtk_editable_set_text (GTK_EDITABLE (get_by_id (panel, "block_title_row", ADW_TYPE_ENTRY_ROW)), "Holiday");
-  click (add);
-  wait_until (no_slots_shown, window, "the time off to empty the Schedule's slots");
+  gtk_editable_set_text (GTK_EDITABLE (bk_gui_test_get_by_id (panel, "block_title_row", ADW_TYPE_ENTRY_ROW)), "Holiday");
+  try_click (add);
+  bk_gui_test_wait_until (no_slots_shown, window, "the time off to empty the Schedule's slots");
   g_assert_false (gtk_widget_has_css_class (end_row, "error"));
 
   blocks = bk_store_list_blocks (store, 0, G_MAXINT64, NULL);
@@ -512,16 +435,16 @@ test_manual_overrides (void)
   seed_monday_rules (store, 9 * 60, 10 * 60);
   window = open_window (store);
   gtk_widget_activate_action (window, "win.show-page", "s", "manual");
-  panel = get_by_id (window, "manual_panel", BK_TYPE_MANUAL_PANEL);
-  date_row = get_by_id (panel, "override_date_row", ADW_TYPE_ENTRY_ROW);
-  hours_row = get_by_id (panel, "override_hours_row", ADW_TYPE_ENTRY_ROW);
-  add = get_by_id (panel, "add_override_button", GTK_TYPE_BUTTON);
-  save = get_by_id (panel, "save_button", GTK_TYPE_BUTTON);
+  panel = bk_gui_test_get_by_id (window, "manual_panel", BK_TYPE_MANUAL_PANEL);
+  date_row = bk_gui_test_get_by_id (panel, "override_date_row", ADW_TYPE_ENTRY_ROW);
+  hours_row = bk_gui_test_get_by_id (panel, "override_hours_row", ADW_TYPE_ENTRY_ROW);
+  add = bk_gui_test_get_by_id (panel, "add_override_button", GTK_TYPE_BUTTON);
+  save = bk_gui_test_get_by_id (panel, "save_button", GTK_TYPE_BUTTON);
 
   /* hours that are not hours are refused */
   gtk_editable_set_text (GTK_EDITABLE (date_row), "2030-01-07");
   gtk_editable_set_text (GTK_EDITABLE (hours_row), "14:00-12:00");
-  click (add);
+  try_click (add);
   g_assert_true (gtk_widget_has_css_class (hours_row, "error"));
   g_assert_false (gtk_widget_is_sensitive (save));
 
@@ -535,14 +458,14 @@ test_manual_overrides (void)
         continue;
       gtk_editable_set_text (GTK_EDITABLE (date_row), text);
       gtk_editable_set_text (GTK_EDITABLE (hours_row), "");
-      click (add);
+      try_click (add);
       g_assert_false (gtk_widget_has_css_class (date_row, "error"));
       g_assert_false (gtk_widget_has_css_class (hours_row, "error"));
       n_mondays++;
     }
   g_assert_cmpuint (n_mondays, >=, 2);
-  click (save);
-  wait_until (no_slots_shown, window, "the closed Mondays to empty the Schedule's slots");
+  try_click (save);
+  bk_gui_test_wait_until (no_slots_shown, window, "the closed Mondays to empty the Schedule's slots");
 
   saved = bk_store_load_rules (store, NULL);
   g_assert_cmpuint (saved->overrides->len, ==, n_mondays);
@@ -616,7 +539,7 @@ run_app_and_quit (const char *data_home)
 
   g_subprocess_launcher_setenv (launcher, "XDG_DATA_HOME", data_home, TRUE);
   g_subprocess_launcher_setenv (launcher, "XDG_DATA_DIRS", system_data_dirs, TRUE);
-  if (asan != NULL)   /* see __asan_default_options below */
+  if (asan != NULL)   /* see __asan_default_options in gui-test-util.c */
     {
       g_autofree char *options = g_strconcat (asan, ":fast_unwind_on_malloc=0", NULL);
       g_subprocess_launcher_setenv (launcher, "ASAN_OPTIONS", options, TRUE);
@@ -625,7 +548,7 @@ run_app_and_quit (const char *data_home)
   g_assert_no_error (error);
   g_subprocess_wait_async (app.process, NULL, app_exited_cb, &app);
 
-  wait_until (app_on_bus, &app, "bookable to claim " APP_ID);
+  bk_gui_test_wait_until (app_on_bus, &app, "bookable to claim " APP_ID);
   /* Fire and forget, as the shell does: a quitting app may be gone before
    * its reply is sent, and a missing reply ("NoReply") is not a failure —
    * only the exit status below is. */
@@ -635,7 +558,7 @@ run_app_and_quit (const char *data_home)
                           NULL, G_DBUS_CALL_FLAGS_NO_AUTO_START, -1, NULL, NULL, NULL);
   g_dbus_connection_flush_sync (bus, NULL, &error);
   g_assert_no_error (error);
-  wait_until (app_exited, &app, "bookable to quit");
+  bk_gui_test_wait_until (app_exited, &app, "bookable to quit");
 
   g_assert_true (g_subprocess_get_if_exited (app.process));
   g_assert_cmpint (g_subprocess_get_exit_status (app.process), ==, 0);
@@ -715,7 +638,7 @@ seed_appointments (BkStore *store)
 static GListModel *
 get_appointments_model (GtkWidget *window)
 {
-  return G_LIST_MODEL (gtk_list_view_get_model (GTK_LIST_VIEW (get_by_id (window, "appointments_view", GTK_TYPE_LIST_VIEW))));
+  return G_LIST_MODEL (gtk_list_view_get_model (GTK_LIST_VIEW (bk_gui_test_get_by_id (window, "appointments_view", GTK_TYPE_LIST_VIEW))));
 }
 
 static gboolean
@@ -729,7 +652,7 @@ last_row_shown (gpointer data)
 {
   g_autoptr(GPtrArray) rows = g_ptr_array_new ();
 
-  collect_by_type (data, BK_TYPE_APPOINTMENT_ROW, rows);
+  bk_gui_test_collect_by_type (data, BK_TYPE_APPOINTMENT_ROW, rows);
   for (guint i = 0; i < rows->len; i++)
     {
       BkAppointment *appt = bk_appointment_row_get_appointment (g_ptr_array_index (rows, i));
@@ -752,36 +675,24 @@ test_schedule_many_appointments (void)
 
   seed_appointments (store);
   window = open_window (store);
-  wait_until (all_appointments_listed, window, "10,000 appointments in the list model");
-  g_assert_cmpstr (gtk_stack_get_visible_child_name (GTK_STACK (get_by_id (window, "appointments_stack", GTK_TYPE_STACK))), ==, "list");
+  bk_gui_test_wait_until (all_appointments_listed, window, "10,000 appointments in the list model");
+  g_assert_cmpstr (gtk_stack_get_visible_child_name (GTK_STACK (bk_gui_test_get_by_id (window, "appointments_stack", GTK_TYPE_STACK))), ==, "list");
 
   first = g_list_model_get_item (get_appointments_model (window), 0);
   g_assert_cmpstr (bk_appointment_get_id (first), ==, "appt-00000");
 
   /* a list view builds rows for what is on screen, not for every item */
-  flush_main_loop ();
-  collect_by_type (window, BK_TYPE_APPOINTMENT_ROW, rows);
+  bk_gui_test_flush_main_loop ();
+  bk_gui_test_collect_by_type (window, BK_TYPE_APPOINTMENT_ROW, rows);
   g_assert_cmpuint (rows->len, >, 0);
   g_assert_cmpuint (rows->len, <, 500);
 
   /* and it still answers: jump to the very end and see the last row */
-  view = get_by_id (window, "appointments_view", GTK_TYPE_LIST_VIEW);
+  view = bk_gui_test_get_by_id (window, "appointments_view", GTK_TYPE_LIST_VIEW);
   gtk_widget_activate_action (view, "list.scroll-to-item", "u", N_APPOINTMENTS - 1);
-  wait_until (last_row_shown, window, "the last appointment to be shown");
+  bk_gui_test_wait_until (last_row_shown, window, "the last appointment to be shown");
 
   close_window (window);
-}
-
-/* GTK, fontconfig and Mesa are built without frame pointers: only a full
- * unwind on malloc gives LeakSanitizer stacks that name the library a leak
- * is in, which the system-library suppressions in tests/lsan.supp need.
- * Read only by sanitizer builds; the environment can still override it. */
-const char *__asan_default_options (void);
-
-const char *
-__asan_default_options (void)
-{
-  return "fast_unwind_on_malloc=0";
 }
 
 int
