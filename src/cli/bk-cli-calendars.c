@@ -136,8 +136,10 @@ load_calendars (BkStore              *store,
 
   if ((strategy = _bk_cli_new_strategy (store, provider, error)) == NULL)
     return NULL;
-  provider->refresh_calendars_async (strategy, NULL, _bk_cli_got_result_cb, &result);
-  calendars = provider->refresh_calendars_finish (strategy, _bk_cli_wait_result (&result), &local_error);
+  bk_calendar_strategy_refresh_calendars_async (BK_CALENDAR_STRATEGY (strategy), NULL,
+                                                _bk_cli_got_result_cb, &result);
+  calendars = bk_calendar_strategy_refresh_calendars_finish (BK_CALENDAR_STRATEGY (strategy),
+                                                             _bk_cli_wait_result (&result), &local_error);
   if (calendars != NULL)
     return calendars;
 
@@ -333,8 +335,10 @@ read_busy (BkStore  *store,
   if ((strategy = _bk_cli_new_strategy (store, provider, error)) == NULL)
     return NULL;
 
-  provider->read_busy_async (strategy, from, to, NULL, _bk_cli_got_result_cb, &result);
-  report = provider->read_busy_finish (strategy, _bk_cli_wait_result (&result), error);
+  bk_calendar_strategy_read_busy_async (BK_CALENDAR_STRATEGY (strategy), from, to, NULL,
+                                        _bk_cli_got_result_cb, &result);
+  report = bk_calendar_strategy_read_busy_finish (BK_CALENDAR_STRATEGY (strategy),
+                                                  _bk_cli_wait_result (&result), error);
   if (report == NULL || (after = bk_store_get_integration (store, provider->provider, error)) == NULL)
     return NULL;
 

@@ -88,41 +88,18 @@ new_google (BkStore      *store,
   return G_OBJECT (bk_google_calendar_strategy_new (store, http, tokens, settings));
 }
 
-/* The strategies' calls differ only in their first parameter's type. */
-#define CALL(f) ((gpointer) (f))
-
 static const BkCliProvider providers[] = {
   {
     "office365", BK_PROVIDER_OFFICE365, BK_SOURCE_OFFICE365_CALENDAR,
     N_("Office 365 Calendar"), N_("Office 365"), "Microsoft",
     bk_graph_error_quark, BK_GRAPH_ERROR_RECONNECT_NEEDED, new_office365,
-    CALL (bk_office365_calendar_strategy_set_now),
-    CALL (bk_office365_calendar_strategy_connect_async),
-    CALL (bk_office365_calendar_strategy_connect_finish),
-    CALL (bk_office365_calendar_strategy_disconnect_async),
-    CALL (bk_office365_calendar_strategy_disconnect_finish),
-    CALL (bk_office365_calendar_strategy_refresh_calendars_async),
-    CALL (bk_office365_calendar_strategy_refresh_calendars_finish),
-    CALL (bk_office365_calendar_strategy_read_busy_async),
-    CALL (bk_office365_calendar_strategy_read_busy_finish),
   },
   {
     "google", BK_PROVIDER_GOOGLE, BK_SOURCE_GOOGLE_CALENDAR,
     N_("Google Calendar"), N_("Google Calendar"), "Google",
     bk_google_error_quark, BK_GOOGLE_ERROR_RECONNECT_NEEDED, new_google,
-    CALL (bk_google_calendar_strategy_set_now),
-    CALL (bk_google_calendar_strategy_connect_async),
-    CALL (bk_google_calendar_strategy_connect_finish),
-    CALL (bk_google_calendar_strategy_disconnect_async),
-    CALL (bk_google_calendar_strategy_disconnect_finish),
-    CALL (bk_google_calendar_strategy_refresh_calendars_async),
-    CALL (bk_google_calendar_strategy_refresh_calendars_finish),
-    CALL (bk_google_calendar_strategy_read_busy_async),
-    CALL (bk_google_calendar_strategy_read_busy_finish),
   },
 };
-
-#undef CALL
 
 const char *
 _bk_cli_list_providers (void)
@@ -263,9 +240,10 @@ run_connect (GObject     *strategy,
   sigterm_id = g_unix_signal_add (SIGTERM, interrupted_cb, run);
   timeout_id = g_timeout_add_seconds (run->timeout, connect_timed_out_cb, run);
 
-  run->provider->connect_async (strategy, authorize_uri_ready_cb, run, run->cancellable,
-                                _bk_cli_got_result_cb, &result);
-  account = run->provider->connect_finish (strategy, _bk_cli_wait_result (&result), &local_error);
+  bk_calendar_strategy_connect_async (BK_CALENDAR_STRATEGY (strategy), authorize_uri_ready_cb, run,
+                                      run->cancellable, _bk_cli_got_result_cb, &result);
+  account = bk_calendar_strategy_connect_finish (BK_CALENDAR_STRATEGY (strategy),
+                                                 _bk_cli_wait_result (&result), &local_error);
   g_source_remove (sigint_id);
   g_source_remove (sigterm_id);
   if (!run->timed_out)
@@ -382,8 +360,9 @@ _bk_cli_disconnect_run (int    argc,
       (strategy = _bk_cli_new_strategy (store, provider, &error)) == NULL)
     return _bk_cli_report (NULL, error);
 
-  provider->disconnect_async (strategy, NULL, _bk_cli_got_result_cb, &result);
-  if (!provider->disconnect_finish (strategy, _bk_cli_wait_result (&result), &error))
+  bk_calendar_strategy_disconnect_async (BK_CALENDAR_STRATEGY (strategy), NULL, _bk_cli_got_result_cb, &result);
+  if (!bk_calendar_strategy_disconnect_finish (BK_CALENDAR_STRATEGY (strategy),
+                                               _bk_cli_wait_result (&result), &error))
     return _bk_cli_report (NULL, error);
 
   if (integration->account == NULL)
@@ -569,7 +548,7 @@ _bk_cli_calendar_slots (BkStore       *store,
 
   if ((strategy = _bk_cli_new_strategy (store, provider, error)) == NULL)
     return NULL;
-  provider->set_now (strategy, now);
+  bk_calendar_strategy_set_now (BK_CALENDAR_STRATEGY (strategy), now);
   availability = BK_AVAILABILITY_STRATEGY (strategy);
   bk_availability_strategy_get_available_slots_async (availability, from, to, NULL,
                                                       _bk_cli_got_result_cb, &result);

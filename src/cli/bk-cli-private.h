@@ -91,8 +91,7 @@ GSettings      *_bk_cli_open_settings       (GError            **error);
 
 /* A calendar service bookablectl connects (issue 6: one table, so connect,
  * disconnect, status, calendars, busy and slots work for either). The
- * strategy calls have the shapes of BkOffice365CalendarStrategy's and
- * BkGoogleCalendarStrategy's. */
+ * strategy is a BkCalendarStrategy: its calls are the same for both. */
 typedef struct
 {
   const char    *name;        /* on the command line: "office365", "google" */
@@ -104,19 +103,6 @@ typedef struct
   GQuark       (*error_quark) (void);
   int            reconnect_code;  /* its RECONNECT_NEEDED error code */
   GObject     *(*new_strategy) (BkStore *store, BkHttp *http, BkTokenStore *tokens, GSettings *settings);
-  void         (*set_now) (gpointer strategy, gint64 now);
-  void         (*connect_async) (gpointer strategy, BkOpenUriFunc open_uri, gpointer open_uri_data,
-                                 GCancellable *cancellable, GAsyncReadyCallback callback, gpointer user_data);
-  char        *(*connect_finish) (gpointer strategy, GAsyncResult *result, GError **error);
-  void         (*disconnect_async) (gpointer strategy, GCancellable *cancellable,
-                                    GAsyncReadyCallback callback, gpointer user_data);
-  gboolean     (*disconnect_finish) (gpointer strategy, GAsyncResult *result, GError **error);
-  void         (*refresh_calendars_async) (gpointer strategy, GCancellable *cancellable,
-                                           GAsyncReadyCallback callback, gpointer user_data);
-  GPtrArray   *(*refresh_calendars_finish) (gpointer strategy, GAsyncResult *result, GError **error);
-  void         (*read_busy_async) (gpointer strategy, gint64 from, gint64 to, GCancellable *cancellable,
-                                   GAsyncReadyCallback callback, gpointer user_data);
-  BkSlotReport *(*read_busy_finish) (gpointer strategy, GAsyncResult *result, GError **error);
 } BkCliProvider;
 
 /* The service named @name ("office365", "google"), else a usage error. */

@@ -22,7 +22,7 @@ struct _BkCalendarPanel
 {
   AdwBin                       parent_instance;
 
-  const BkCalendarProviderInfo *info;   /* names and strategy calls */
+  const BkCalendarProviderInfo *info;   /* names and strategy type */
   BkStore                     *store;
   GSignalGroup                *store_signals;
   BkAvailabilityStrategy      *strategy;
@@ -430,7 +430,7 @@ connected_cb (GObject      *object,
   g_autoptr(GError) error = NULL;
   g_autofree char *account = NULL;
 
-  account = self->info->connect_finish (object, result, &error);
+  account = bk_calendar_strategy_connect_finish (BK_CALENDAR_STRATEGY (object), result, &error);
   if (self->disposed)
     return;
   set_connecting (self, FALSE);
@@ -457,8 +457,8 @@ connect_clicked_cb (BkCalendarPanel *self)
 
   self->connect_cancellable = g_cancellable_new ();
   set_connecting (self, TRUE);
-  self->info->connect_async (self->strategy, open_uri_cb, self, self->connect_cancellable,
-                             connected_cb, g_object_ref (self));
+  bk_calendar_strategy_connect_async (BK_CALENDAR_STRATEGY (self->strategy), open_uri_cb, self,
+                                      self->connect_cancellable, connected_cb, g_object_ref (self));
 }
 
 static void
@@ -496,7 +496,7 @@ refreshed_cb (GObject      *object,
   g_autoptr(GPtrArray) calendars = NULL;
   g_autoptr(GError) error = NULL;
 
-  calendars = self->info->refresh_finish (object, result, &error);
+  calendars = bk_calendar_strategy_refresh_calendars_finish (BK_CALENDAR_STRATEGY (object), result, &error);
   if (self->disposed || is_cancelled (error))
     return;
   gtk_widget_set_sensitive (GTK_WIDGET (self->refresh_button), TRUE);
@@ -516,8 +516,8 @@ refresh_clicked_cb (BkCalendarPanel *self)
   if (self->strategy == NULL)
     return;
   gtk_widget_set_sensitive (GTK_WIDGET (self->refresh_button), FALSE);
-  self->info->refresh_async (self->strategy, get_cancellable (self), refreshed_cb,
-                             g_object_ref (self));
+  bk_calendar_strategy_refresh_calendars_async (BK_CALENDAR_STRATEGY (self->strategy), get_cancellable (self),
+                                                refreshed_cb, g_object_ref (self));
 }
 
 static void
@@ -528,7 +528,7 @@ disconnected_cb (GObject      *object,
   g_autoptr(BkCalendarPanel) self = user_data;
   g_autoptr(GError) error = NULL;
 
-  if (self->info->disconnect_finish (object, result, &error))
+  if (bk_calendar_strategy_disconnect_finish (BK_CALENDAR_STRATEGY (object), result, &error))
     {
       if (!self->disposed)
         {
@@ -554,8 +554,8 @@ disconnect_response_cb (AdwMessageDialog *dialog,
 {
   if (g_strcmp0 (response, "disconnect") != 0 || self->strategy == NULL)
     return;
-  self->info->disconnect_async (self->strategy, get_cancellable (self), disconnected_cb,
-                                g_object_ref (self));
+  bk_calendar_strategy_disconnect_async (BK_CALENDAR_STRATEGY (self->strategy), get_cancellable (self),
+                                         disconnected_cb, g_object_ref (self));
 }
 
 static void

@@ -10,29 +10,18 @@
 #include "bk-office365-calendar-strategy.h"
 #include "bk-store.h"
 
-/* Any pointer parameter matches any other for these casts (the strategy's
- * own type stands where the table says gpointer). */
-#define PROVIDER_CALLS(prefix)                                                        \
-  .get_type = prefix##_get_type,                                                      \
-  .connect_async = (BkCalendarConnectAsyncFunc) prefix##_connect_async,               \
-  .connect_finish = (BkCalendarConnectFinishFunc) prefix##_connect_finish,            \
-  .refresh_async = (BkCalendarAsyncFunc) prefix##_refresh_calendars_async,            \
-  .refresh_finish = (BkCalendarListFinishFunc) prefix##_refresh_calendars_finish,     \
-  .disconnect_async = (BkCalendarAsyncFunc) prefix##_disconnect_async,                \
-  .disconnect_finish = (BkCalendarBoolFinishFunc) prefix##_disconnect_finish
-
 static const BkCalendarProviderInfo providers [] = {
   {
     .provider = BK_PROVIDER_GOOGLE,
     .name = "Google Calendar",
     .company = "Google",
-    PROVIDER_CALLS (bk_google_calendar_strategy),
+    .get_type = bk_google_calendar_strategy_get_type,
   },
   {
     .provider = BK_PROVIDER_OFFICE365,
     .name = "Office 365 Calendar",
     .company = "Microsoft",
-    PROVIDER_CALLS (bk_office365_calendar_strategy),
+    .get_type = bk_office365_calendar_strategy_get_type,
   },
 };
 

@@ -18,17 +18,36 @@
 #include "bk-availability-rules.h"
 #include "bk-calendar-strategy.h"
 #include "bk-oauth-flow.h"
+#include "bk-settings.h"
+
+typedef struct
+{
+  BkStore      *store;
+  BkHttp       *http;
+  BkTokenStore *token_store;
+  GSettings    *settings;
+  gint64        now;
+} BkCalendarStrategyPrivate;
+
+static void strategy_iface_init (BkAvailabilityStrategyInterface *iface);
+
+G_DEFINE_ABSTRACT_TYPE_WITH_CODE (BkCalendarStrategy, bk_calendar_strategy, G_TYPE_OBJECT,
+                                  G_ADD_PRIVATE (BkCalendarStrategy)
+                                  G_IMPLEMENT_INTERFACE (BK_TYPE_AVAILABILITY_STRATEGY, strategy_iface_init))
+
+#define GET_CLASS(self) BK_CALENDAR_STRATEGY_GET_CLASS (self)
+#define GET_PRIV(self) ((BkCalendarStrategyPrivate *) bk_calendar_strategy_get_instance_private (self))
 
 /* ---------------------------------------------------------------------- */
 /* Connect                                                                */
 
 typedef struct
 {
-  const BkCalendarConnectHooks *hooks;
-  BkStore                      *store;
-  BkTokenStore                 *token_store;
-  BkOAuthFlow                  *flow;
-  BkOAuthTokens                *tokens;
+  BkCalendarStrategyClass *klass;
+  BkStore                 *store;
+  BkTokenStore            *token_store;
+  BkOAuthFlow             *flow;
+  BkOAuthTokens           *tokens;
 } Connect;
 
 static void
@@ -51,10 +70,11 @@ connect_refreshed_cb (GObject      *object,
   g_autoptr(GTask) task = user_data;
   Connect *connect = g_task_get_task_data (task);
   g_autoptr(GError) error = NULL;
-  g_autoptr(GPtrArray) calendars = connect->hooks->refresh_calendars_finish (object, result, &error);
+  g_autoptr(GPtrArray) calendars = bk_calendar_strategy_refresh_calendars_finish (BK_CALENDAR_STRATEGY (object),
+                                                                                  result, &error);
 
   if (calendars == NULL ||
-      !bk_store_set_active_source (connect->store, connect->hooks->source, &error))
+      !bk_store_set_active_source (connect->store, connect->klass->source, &error))
     g_task_return_error (task, g_steal_pointer (&error));
   else
     g_task_return_pointer (task, g_strdup (connect->tokens->account), g_free);
@@ -67,7 +87,7 @@ connect_stored_cb (GObject      *object,
 {
   g_autoptr(GTask) task = user_data;
   Connect *connect = g_task_get_task_data (task);
-  gpointer strategy = g_task_get_source_object (task);
+  BkCalendarStrategy *strategy = g_task_get_source_object (task);
   g_autoptr(GError) error = NULL;
   GCancellable *cancellable;
 
@@ -79,15 +99,15 @@ connect_stored_cb (GObject      *object,
   /* A fresh token source before the store says "connected": whoever reacts
    * to that change (the Schedule re-reading busy times) must not use the old,
    * revoked tokens and mark the account "reconnect needed" again. */
-  connect->hooks->forget_account (strategy);
-  if (!bk_store_set_integration_account (connect->store, connect->hooks->provider, connect->tokens->account,
+  connect->klass->forget_account (strategy);
+  if (!bk_store_set_integration_account (connect->store, connect->klass->provider, connect->tokens->account,
                                          connect->tokens->display_name, &error))
     {
       g_task_return_error (task, g_steal_pointer (&error));
       return;
     }
   cancellable = g_task_get_cancellable (task);
-  connect->hooks->refresh_calendars_async (strategy, cancellable, connect_refreshed_cb, g_steal_pointer (&task));
+  bk_calendar_strategy_refresh_calendars_async (strategy, cancellable, connect_refreshed_cb, g_steal_pointer (&task));
 }
 
 static void
@@ -97,12 +117,12 @@ connect_store_tokens (GTask *task)
 
   if (connect->tokens->account == NULL || *connect->tokens->account == '\0')
     {
-      g_task_return_new_error (task, connect->hooks->error_quark (), connect->hooks->error_code,
-                               "%s", _(connect->hooks->no_account_message));
+      g_task_return_new_error (task, connect->klass->error_quark (), connect->klass->no_account_code,
+                               "%s", _(connect->klass->no_account_message));
       g_object_unref (task);
       return;
     }
-  bk_token_store_store_async (connect->token_store, connect->hooks->token_provider, connect->tokens->account,
+  bk_token_store_store_async (connect->token_store, connect->klass->token_provider, connect->tokens->account,
                               connect->tokens, g_task_get_cancellable (task), connect_stored_cb, task);
 }
 
@@ -114,7 +134,7 @@ connect_resolved_cb (GObject      *object,
   GTask *task = user_data;
   Connect *connect = g_task_get_task_data (task);
   g_autoptr(GError) error = NULL;
-  char *account = connect->hooks->resolve_account_finish (object, result, &error);
+  char *account = connect->klass->resolve_account_finish (BK_CALENDAR_STRATEGY (object), result, &error);
 
   if (account == NULL)
     {
@@ -143,44 +163,38 @@ connect_signed_in_cb (GObject      *object,
       g_object_unref (task);
       return;
     }
-  if (connect->hooks->resolve_account_async != NULL)
-    connect->hooks->resolve_account_async (g_task_get_source_object (task), connect->tokens,
+  if (connect->klass->resolve_account_async != NULL)
+    connect->klass->resolve_account_async (g_task_get_source_object (task), connect->tokens,
                                            g_task_get_cancellable (task), connect_resolved_cb, task);
   else
     connect_store_tokens (task);
 }
 
 void
-bk_calendar_connect_async (gpointer                      strategy,
-                           const BkCalendarConnectHooks *hooks,
-                           BkStore                      *store,
-                           BkHttp                       *http,
-                           BkTokenStore                 *token_store,
-                           BkOAuthProvider              *provider,
-                           BkOpenUriFunc                 open_uri,
-                           gpointer                      open_uri_data,
-                           GCancellable                 *cancellable,
-                           GAsyncReadyCallback           callback,
-                           gpointer                      user_data)
+bk_calendar_strategy_connect_async (BkCalendarStrategy  *self,
+                                    BkOpenUriFunc        open_uri,
+                                    gpointer             open_uri_data,
+                                    GCancellable        *cancellable,
+                                    GAsyncReadyCallback  callback,
+                                    gpointer             user_data)
 {
+  BkCalendarStrategyPrivate *priv;
+  g_autoptr(BkOAuthProvider) provider = NULL;
   GTask *task;
   Connect *connect;
 
-  g_return_if_fail (G_IS_OBJECT (strategy));
-  g_return_if_fail (hooks != NULL);
-  g_return_if_fail (BK_IS_STORE (store));
-  g_return_if_fail (BK_IS_HTTP (http));
-  g_return_if_fail (BK_IS_TOKEN_STORE (token_store));
-  g_return_if_fail (provider != NULL);
+  g_return_if_fail (BK_IS_CALENDAR_STRATEGY (self));
   g_return_if_fail (open_uri != NULL);
 
-  task = g_task_new (strategy, cancellable, callback, user_data);
-  g_task_set_source_tag (task, bk_calendar_connect_async);
+  priv = GET_PRIV (self);
+  task = g_task_new (self, cancellable, callback, user_data);
+  g_task_set_source_tag (task, bk_calendar_strategy_connect_async);
+  provider = GET_CLASS (self)->new_oauth_provider (self);
   connect = g_new0 (Connect, 1);
-  connect->hooks = hooks;
-  connect->store = g_object_ref (store);
-  connect->token_store = g_object_ref (token_store);
-  connect->flow = bk_oauth_flow_new (http, provider);
+  connect->klass = GET_CLASS (self);
+  connect->store = g_object_ref (priv->store);
+  connect->token_store = g_object_ref (priv->token_store);
+  connect->flow = bk_oauth_flow_new (priv->http, provider);
   g_task_set_task_data (task, connect, connect_free);
   bk_oauth_flow_run_async (connect->flow, cancellable, connect_signed_in_cb, task);
   /* run_async has the listener up and the URL ready when it returns */
@@ -189,10 +203,11 @@ bk_calendar_connect_async (gpointer                      strategy,
 }
 
 char *
-bk_calendar_connect_finish (GAsyncResult  *result,
-                            GError       **error)
+bk_calendar_strategy_connect_finish (BkCalendarStrategy  *self,
+                                     GAsyncResult        *result,
+                                     GError             **error)
 {
-  g_return_val_if_fail (G_IS_TASK (result), NULL);
+  g_return_val_if_fail (g_task_is_valid (result, self), NULL);
 
   return g_task_propagate_pointer (G_TASK (result), error);
 }
@@ -259,48 +274,48 @@ disconnect_cleared_cb (GObject      *object,
 }
 
 void
-bk_calendar_disconnect_async (gpointer             source_object,
-                              BkTokenStore        *token_store,
-                              BkStore             *store,
-                              const char          *provider,
-                              const char          *token_provider,
-                              BkSource             source,
-                              GCancellable        *cancellable,
-                              GAsyncReadyCallback  callback,
-                              gpointer             user_data)
+bk_calendar_strategy_disconnect_async (BkCalendarStrategy  *self,
+                                       GCancellable        *cancellable,
+                                       GAsyncReadyCallback  callback,
+                                       gpointer             user_data)
 {
+  BkCalendarStrategyClass *klass;
+  BkCalendarStrategyPrivate *priv;
   g_autoptr(BkIntegration) integration = NULL;
   g_autoptr(GError) error = NULL;
   Disconnect *disconnect;
   GTask *task;
 
-  g_return_if_fail (BK_IS_TOKEN_STORE (token_store));
-  g_return_if_fail (BK_IS_STORE (store));
+  g_return_if_fail (BK_IS_CALENDAR_STRATEGY (self));
 
-  task = g_task_new (source_object, cancellable, callback, user_data);
-  g_task_set_source_tag (task, bk_calendar_disconnect_async);
+  klass = GET_CLASS (self);
+  priv = GET_PRIV (self);
+  klass->forget_account (self);
+  task = g_task_new (self, cancellable, callback, user_data);
+  g_task_set_source_tag (task, bk_calendar_strategy_disconnect_async);
   disconnect = g_new0 (Disconnect, 1);
-  disconnect->store = g_object_ref (store);
-  disconnect->provider = g_strdup (provider);
-  disconnect->source = source;
+  disconnect->store = g_object_ref (priv->store);
+  disconnect->provider = g_strdup (klass->provider);
+  disconnect->source = klass->source;
   g_task_set_task_data (task, disconnect, disconnect_free);
-  integration = bk_store_get_integration (store, provider, &error);
+  integration = bk_store_get_integration (priv->store, klass->provider, &error);
   if (integration == NULL)
     {
       g_task_return_error (task, g_steal_pointer (&error));
       g_object_unref (task);
       return;
     }
-  bk_token_store_clear_async (token_store, token_provider,
+  bk_token_store_clear_async (priv->token_store, klass->token_provider,
                               integration->account ? integration->account : "",
                               cancellable, disconnect_cleared_cb, task);
 }
 
 gboolean
-bk_calendar_disconnect_finish (GAsyncResult  *result,
-                               GError       **error)
+bk_calendar_strategy_disconnect_finish (BkCalendarStrategy  *self,
+                                        GAsyncResult        *result,
+                                        GError             **error)
 {
-  g_return_val_if_fail (G_IS_TASK (result), FALSE);
+  g_return_val_if_fail (g_task_is_valid (result, self), FALSE);
 
   return g_task_propagate_boolean (G_TASK (result), error);
 }
@@ -355,20 +370,20 @@ bk_calendar_store_event_id (BkStore        *store,
   return bk_store_upsert_appointments (store, rows, error);
 }
 
-char *
-bk_calendar_create_finish (BkAvailabilityStrategy  *strategy,
-                           GAsyncResult            *result,
-                           GError                 **error)
+static char *
+calendar_create_finish (BkAvailabilityStrategy  *strategy,
+                        GAsyncResult            *result,
+                        GError                 **error)
 {
   g_return_val_if_fail (g_task_is_valid (result, strategy), NULL);
 
   return g_task_propagate_pointer (G_TASK (result), error);
 }
 
-gboolean
-bk_calendar_change_finish (BkAvailabilityStrategy  *strategy,
-                           GAsyncResult            *result,
-                           GError                 **error)
+static gboolean
+calendar_change_finish (BkAvailabilityStrategy  *strategy,
+                        GAsyncResult            *result,
+                        GError                 **error)
 {
   g_return_val_if_fail (g_task_is_valid (result, strategy), FALSE);
 
@@ -556,7 +571,6 @@ typedef struct
   gint64                now;
   gint64                from;
   gint64                to;
-  BkReadBusyFinishFunc  read_finish;
   BkSlotReport         *report;
 } SlotsCall;
 
@@ -581,7 +595,7 @@ slots_busy_read_cb (GObject      *object,
   g_autoptr(GArray) busy = g_array_new (FALSE, FALSE, sizeof (BkInterval));
   GArray *slots;
 
-  call->report = call->read_finish (object, result, &error);
+  call->report = bk_calendar_strategy_read_busy_finish (BK_CALENDAR_STRATEGY (object), result, &error);
   if (call->report == NULL)
     {
       g_task_return_error (task, g_steal_pointer (&error));
@@ -601,25 +615,23 @@ slots_busy_read_cb (GObject      *object,
     g_task_return_pointer (task, slots, (GDestroyNotify) g_array_unref);
 }
 
-void
-bk_calendar_slots_async (gpointer              source_object,
-                         BkStore              *store,
-                         gint64                now,
-                         gint64                from,
-                         gint64                to,
-                         BkReadBusyAsyncFunc   read_async,
-                         BkReadBusyFinishFunc  read_finish,
-                         GCancellable         *cancellable,
-                         GAsyncReadyCallback   callback,
-                         gpointer              user_data)
+static void
+calendar_get_available_slots_async (BkAvailabilityStrategy *strategy,
+                                    gint64                  from,
+                                    gint64                  to,
+                                    GCancellable           *cancellable,
+                                    GAsyncReadyCallback     callback,
+                                    gpointer                user_data)
 {
-  g_autoptr(GTask) task = g_task_new (source_object, cancellable, callback, user_data);
+  BkCalendarStrategy *self = BK_CALENDAR_STRATEGY (strategy);
+  BkStore *store = GET_PRIV (self)->store;
+  g_autoptr(GTask) task = g_task_new (self, cancellable, callback, user_data);
   g_autoptr(BkAvailabilityRules) rules = NULL;
   g_autoptr(GError) error = NULL;
   SlotsCall *call;
   gint64 margin;
 
-  g_task_set_source_tag (task, bk_calendar_slots_async);
+  g_task_set_source_tag (task, calendar_get_available_slots_async);
   if ((rules = bk_store_load_rules (store, &error)) == NULL)
     {
       g_task_return_error (task, g_steal_pointer (&error));
@@ -634,31 +646,283 @@ bk_calendar_slots_async (gpointer              source_object,
 
   call = g_new0 (SlotsCall, 1);
   call->store = g_object_ref (store);
-  call->now = now;
+  call->now = bk_calendar_strategy_get_now (self);
   call->from = from;
   call->to = to;
-  call->read_finish = read_finish;
   g_task_set_task_data (task, call, slots_call_free);
   /* busy time just outside [from, to) still matters (buffers, the slot's
    * length, the daily limit's local day) */
   margin = bk_availability_strategy_get_margin (rules);
-  read_async (source_object, from - margin, to + margin, cancellable,
-              slots_busy_read_cb, g_steal_pointer (&task));
+  bk_calendar_strategy_read_busy_async (self, from - margin, to + margin, cancellable,
+                                        slots_busy_read_cb, g_steal_pointer (&task));
 }
 
-GArray *
-bk_calendar_slots_finish (GAsyncResult  *result,
-                          BkSlotReport **out_report,
-                          GError       **error)
+static GArray *
+calendar_get_available_slots_finish (BkAvailabilityStrategy  *strategy,
+                                     GAsyncResult            *result,
+                                     BkSlotReport           **out_report,
+                                     GError                 **error)
 {
   SlotsCall *call;
   GArray *slots;
 
-  g_return_val_if_fail (G_IS_TASK (result), NULL);
+  g_return_val_if_fail (g_task_is_valid (result, strategy), NULL);
 
   slots = g_task_propagate_pointer (G_TASK (result), error);
   call = g_task_get_task_data (G_TASK (result));
   if (slots != NULL && out_report != NULL)
     *out_report = call && call->report ? bk_slot_report_copy (call->report) : bk_slot_report_new ();
   return slots;
+}
+
+/* ---------------------------------------------------------------------- */
+/* Appointments: the subclass writes                                      */
+
+static void
+calendar_create_appointment_async (BkAvailabilityStrategy *strategy,
+                                   BkAppointment          *appointment,
+                                   GCancellable           *cancellable,
+                                   GAsyncReadyCallback     callback,
+                                   gpointer                user_data)
+{
+  BkCalendarStrategy *self = BK_CALENDAR_STRATEGY (strategy);
+
+  GET_CLASS (self)->create_appointment_async (self, appointment, cancellable, callback, user_data);
+}
+
+static void
+calendar_update_appointment_async (BkAvailabilityStrategy *strategy,
+                                   BkAppointment          *appointment,
+                                   GCancellable           *cancellable,
+                                   GAsyncReadyCallback     callback,
+                                   gpointer                user_data)
+{
+  BkCalendarStrategy *self = BK_CALENDAR_STRATEGY (strategy);
+
+  GET_CLASS (self)->update_appointment_async (self, appointment, cancellable, callback, user_data);
+}
+
+static void
+calendar_cancel_appointment_async (BkAvailabilityStrategy *strategy,
+                                   BkAppointment          *appointment,
+                                   GCancellable           *cancellable,
+                                   GAsyncReadyCallback     callback,
+                                   gpointer                user_data)
+{
+  BkCalendarStrategy *self = BK_CALENDAR_STRATEGY (strategy);
+
+  GET_CLASS (self)->cancel_appointment_async (self, appointment, cancellable, callback, user_data);
+}
+
+/* ---------------------------------------------------------------------- */
+/* GObject                                                                */
+
+static void
+strategy_iface_init (BkAvailabilityStrategyInterface *iface)
+{
+  iface->get_available_slots_async = calendar_get_available_slots_async;
+  iface->get_available_slots_finish = calendar_get_available_slots_finish;
+  iface->create_appointment_async = calendar_create_appointment_async;
+  iface->create_appointment_finish = calendar_create_finish;
+  iface->update_appointment_async = calendar_update_appointment_async;
+  iface->update_appointment_finish = calendar_change_finish;
+  iface->cancel_appointment_async = calendar_cancel_appointment_async;
+  iface->cancel_appointment_finish = calendar_change_finish;
+}
+
+static void
+bk_calendar_strategy_dispose (GObject *object)
+{
+  BkCalendarStrategy *self = BK_CALENDAR_STRATEGY (object);
+
+  GET_CLASS (self)->forget_account (self);
+
+  G_OBJECT_CLASS (bk_calendar_strategy_parent_class)->dispose (object);
+}
+
+static void
+bk_calendar_strategy_finalize (GObject *object)
+{
+  BkCalendarStrategyPrivate *priv = GET_PRIV (BK_CALENDAR_STRATEGY (object));
+
+  g_clear_object (&priv->settings);
+  g_clear_object (&priv->token_store);
+  g_clear_object (&priv->http);
+  g_clear_object (&priv->store);
+
+  G_OBJECT_CLASS (bk_calendar_strategy_parent_class)->finalize (object);
+}
+
+static void
+bk_calendar_strategy_class_init (BkCalendarStrategyClass *klass)
+{
+  G_OBJECT_CLASS (klass)->dispose = bk_calendar_strategy_dispose;
+  G_OBJECT_CLASS (klass)->finalize = bk_calendar_strategy_finalize;
+}
+
+static void
+bk_calendar_strategy_init (BkCalendarStrategy *self)
+{
+}
+
+gpointer
+_bk_calendar_strategy_new (GType         type,
+                           BkStore      *store,
+                           BkHttp       *http,
+                           BkTokenStore *token_store,
+                           GSettings    *settings)
+{
+  BkCalendarStrategy *self;
+  BkCalendarStrategyPrivate *priv;
+
+  g_return_val_if_fail (g_type_is_a (type, BK_TYPE_CALENDAR_STRATEGY), NULL);
+  g_return_val_if_fail (BK_IS_STORE (store), NULL);
+  g_return_val_if_fail (BK_IS_HTTP (http), NULL);
+  g_return_val_if_fail (BK_IS_TOKEN_STORE (token_store), NULL);
+  g_return_val_if_fail (settings == NULL || G_IS_SETTINGS (settings), NULL);
+
+  self = g_object_new (type, NULL);
+  priv = GET_PRIV (self);
+  priv->store = g_object_ref (store);
+  priv->http = g_object_ref (http);
+  priv->token_store = g_object_ref (token_store);
+  priv->settings = settings ? g_object_ref (settings) : bk_settings_new ();
+  return self;
+}
+
+BkStore *
+bk_calendar_strategy_get_store (BkCalendarStrategy *self)
+{
+  g_return_val_if_fail (BK_IS_CALENDAR_STRATEGY (self), NULL);
+
+  return GET_PRIV (self)->store;
+}
+
+BkHttp *
+bk_calendar_strategy_get_http (BkCalendarStrategy *self)
+{
+  g_return_val_if_fail (BK_IS_CALENDAR_STRATEGY (self), NULL);
+
+  return GET_PRIV (self)->http;
+}
+
+BkTokenStore *
+bk_calendar_strategy_get_token_store (BkCalendarStrategy *self)
+{
+  g_return_val_if_fail (BK_IS_CALENDAR_STRATEGY (self), NULL);
+
+  return GET_PRIV (self)->token_store;
+}
+
+GSettings *
+bk_calendar_strategy_get_settings (BkCalendarStrategy *self)
+{
+  g_return_val_if_fail (BK_IS_CALENDAR_STRATEGY (self), NULL);
+
+  return GET_PRIV (self)->settings;
+}
+
+const char *
+bk_calendar_strategy_get_provider (BkCalendarStrategy *self)
+{
+  g_return_val_if_fail (BK_IS_CALENDAR_STRATEGY (self), NULL);
+
+  return GET_CLASS (self)->provider;
+}
+
+void
+bk_calendar_strategy_set_now (BkCalendarStrategy *self,
+                              gint64              now)
+{
+  g_return_if_fail (BK_IS_CALENDAR_STRATEGY (self));
+
+  GET_PRIV (self)->now = now;
+}
+
+gint64
+bk_calendar_strategy_get_now (BkCalendarStrategy *self)
+{
+  gint64 now;
+
+  g_return_val_if_fail (BK_IS_CALENDAR_STRATEGY (self), 0);
+
+  now = GET_PRIV (self)->now;
+  return now != 0 ? now : g_get_real_time () / G_USEC_PER_SEC;
+}
+
+/* ---------------------------------------------------------------------- */
+/* The subclass's reads                                                   */
+
+void
+_bk_calendar_strategy_return_listed (GTask     *task,
+                                     GPtrArray *listed,
+                                     GError    *error)
+{
+  g_autoptr(GTask) owned = task;
+  g_autoptr(GPtrArray) owned_listed = listed;
+  g_autoptr(GError) owned_error = error;
+  BkCalendarStrategy *self = g_task_get_source_object (task);
+  GPtrArray *stored;
+
+  g_assert (BK_IS_CALENDAR_STRATEGY (self));
+  g_assert ((listed == NULL) != (error == NULL));
+
+  if (listed == NULL ||
+      (stored = bk_calendar_store_listed (GET_PRIV (self)->store, GET_CLASS (self)->provider,
+                                          listed, &owned_error)) == NULL)
+    {
+      GET_CLASS (self)->note_error (self, owned_error);
+      g_task_return_error (task, g_steal_pointer (&owned_error));
+      return;
+    }
+  g_task_return_pointer (task, stored, (GDestroyNotify) g_ptr_array_unref);
+}
+
+void
+bk_calendar_strategy_refresh_calendars_async (BkCalendarStrategy  *self,
+                                              GCancellable        *cancellable,
+                                              GAsyncReadyCallback  callback,
+                                              gpointer             user_data)
+{
+  GTask *task;
+
+  g_return_if_fail (BK_IS_CALENDAR_STRATEGY (self));
+
+  task = g_task_new (self, cancellable, callback, user_data);
+  g_task_set_source_tag (task, bk_calendar_strategy_refresh_calendars_async);
+  GET_CLASS (self)->list_calendars (self, task);
+}
+
+GPtrArray *
+bk_calendar_strategy_refresh_calendars_finish (BkCalendarStrategy  *self,
+                                               GAsyncResult        *result,
+                                               GError             **error)
+{
+  g_return_val_if_fail (g_task_is_valid (result, self), NULL);
+
+  return g_task_propagate_pointer (G_TASK (result), error);
+}
+
+void
+bk_calendar_strategy_read_busy_async (BkCalendarStrategy  *self,
+                                      gint64               from,
+                                      gint64               to,
+                                      GCancellable        *cancellable,
+                                      GAsyncReadyCallback  callback,
+                                      gpointer             user_data)
+{
+  g_return_if_fail (BK_IS_CALENDAR_STRATEGY (self));
+  g_return_if_fail (from < to);
+
+  GET_CLASS (self)->read_busy_async (self, from, to, cancellable, callback, user_data);
+}
+
+BkSlotReport *
+bk_calendar_strategy_read_busy_finish (BkCalendarStrategy  *self,
+                                       GAsyncResult        *result,
+                                       GError             **error)
+{
+  g_return_val_if_fail (g_task_is_valid (result, self), NULL);
+
+  return g_task_propagate_pointer (G_TASK (result), error);
 }

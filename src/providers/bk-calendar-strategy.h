@@ -22,64 +22,143 @@ G_BEGIN_DECLS
 typedef void (*BkOpenUriFunc) (const char *uri,
                                gpointer    user_data);
 
-/* ---------------------------------------------------------------------- */
-/* Sign-in and disconnect                                                 */
+#define BK_TYPE_CALENDAR_STRATEGY (bk_calendar_strategy_get_type ())
 
-typedef void       (*BkCalendarAsyncFunc)           (gpointer              strategy,
-                                                    GCancellable         *cancellable,
-                                                    GAsyncReadyCallback   callback,
-                                                    gpointer              user_data);
-typedef GPtrArray *(*BkCalendarListFinishFunc)      (gpointer              strategy,
-                                                    GAsyncResult         *result,
-                                                    GError              **error);
-typedef void       (*BkCalendarResolveAccountFunc)  (gpointer              strategy,
-                                                    BkOAuthTokens        *tokens,
-                                                    GCancellable         *cancellable,
-                                                    GAsyncReadyCallback   callback,
-                                                    gpointer              user_data);
-typedef char      *(*BkCalendarResolveFinishFunc)   (gpointer              strategy,
-                                                    GAsyncResult         *result,
-                                                    GError              **error);
+G_DECLARE_DERIVABLE_TYPE (BkCalendarStrategy, bk_calendar_strategy, BK, CALENDAR_STRATEGY, GObject)
 
-/* What connecting needs to know of a provider's strategy. */
-typedef struct
+/* A calendar service's strategy (BkAvailabilityStrategy): the base holds the
+ * store, HTTP session, keyring and settings, does the sign-in bookkeeping,
+ * disconnect and slots; a subclass says which service it is and makes the
+ * service's calls. */
+struct _BkCalendarStrategyClass
 {
-  const char                   *provider;        /* BK_PROVIDER_* */
-  const char                   *token_provider;  /* the keyring's name */
-  BkSource                      source;
+  GObjectClass parent_class;
+
+  const char  *provider;           /* BK_PROVIDER_* */
+  const char  *token_provider;     /* the keyring's name */
+  BkSource     source;
+  /* the error when no account can be told (message translated on use) */
+  GQuark     (*error_quark)        (void);
+  int          no_account_code;
+  const char  *no_account_message;
+
+  /* the sign-in's OAuth provider, from the settings */
+  BkOAuthProvider *(*new_oauth_provider) (BkCalendarStrategy   *self);
   /* the account when the token answer does not name it (Google has no
    * id_token); NULL when it does (Microsoft) */
-  BkCalendarResolveAccountFunc  resolve_account_async;
-  BkCalendarResolveFinishFunc   resolve_account_finish;
+  void          (*resolve_account_async)    (BkCalendarStrategy   *self,
+                                             BkOAuthTokens        *tokens,
+                                             GCancellable         *cancellable,
+                                             GAsyncReadyCallback   callback,
+                                             gpointer              user_data);
+  char         *(*resolve_account_finish)   (BkCalendarStrategy   *self,
+                                             GAsyncResult         *result,
+                                             GError              **error);
   /* drops the previous account's client: a reconnect starts fresh */
-  void                        (*forget_account) (gpointer strategy);
-  /* reads the calendar list into the store */
-  BkCalendarAsyncFunc           refresh_calendars_async;
-  BkCalendarListFinishFunc      refresh_calendars_finish;
-  /* the error when no account can be told (message translated on use) */
-  GQuark                      (*error_quark) (void);
-  int                           error_code;
-  const char                   *no_account_message;
-} BkCalendarConnectHooks;
+  void          (*forget_account)           (BkCalendarStrategy   *self);
+  /* reads the service's calendar list (BkCalendar) and ends with
+   * _bk_calendar_strategy_return_listed (@task, …); the base stores it */
+  void          (*list_calendars)           (BkCalendarStrategy   *self,
+                                             GTask                *task);
+  /* records what @error says of the account (a revoked grant) */
+  void          (*note_error)               (BkCalendarStrategy   *self,
+                                             const GError         *error);
+  /* reads the busy times of the selected calendars; GTask returning a
+   * BkSlotReport */
+  void          (*read_busy_async)          (BkCalendarStrategy   *self,
+                                             gint64                from,
+                                             gint64                to,
+                                             GCancellable         *cancellable,
+                                             GAsyncReadyCallback   callback,
+                                             gpointer              user_data);
+  /* BkAvailabilityStrategy's writes; GTasks returning the event id (create)
+   * or a boolean */
+  void          (*create_appointment_async) (BkCalendarStrategy   *self,
+                                             BkAppointment        *appointment,
+                                             GCancellable         *cancellable,
+                                             GAsyncReadyCallback   callback,
+                                             gpointer              user_data);
+  void          (*update_appointment_async) (BkCalendarStrategy   *self,
+                                             BkAppointment        *appointment,
+                                             GCancellable         *cancellable,
+                                             GAsyncReadyCallback   callback,
+                                             gpointer              user_data);
+  void          (*cancel_appointment_async) (BkCalendarStrategy   *self,
+                                             BkAppointment        *appointment,
+                                             GCancellable         *cancellable,
+                                             GAsyncReadyCallback   callback,
+                                             gpointer              user_data);
 
-/* Connect (and Reconnect) of any calendar strategy: the PKCE loopback
- * sign-in of @provider (@open_uri gets the URL), the account, the tokens in
- * the keyring and the account in the store, the calendars read, and the
- * source made active. The task's source object is @strategy; returns the
- * account. */
-void           bk_calendar_connect_async          (gpointer                      strategy,
-                                                   const BkCalendarConnectHooks *hooks,
-                                                   BkStore                      *store,
-                                                   BkHttp                       *http,
-                                                   BkTokenStore                 *token_store,
-                                                   BkOAuthProvider              *provider,
-                                                   BkOpenUriFunc                 open_uri,
-                                                   gpointer                      open_uri_data,
-                                                   GCancellable                 *cancellable,
-                                                   GAsyncReadyCallback           callback,
-                                                   gpointer                      user_data);
-char          *bk_calendar_connect_finish         (GAsyncResult                 *result,
-                                                   GError                      **error);
+  gpointer padding[8];
+};
+
+/* For the subclasses' _new(): a strategy of @type (a subclass) with the
+ * parts every strategy holds (@settings NULL: bk_settings_new()). */
+gpointer       _bk_calendar_strategy_new            (GType               type,
+                                                     BkStore            *store,
+                                                     BkHttp             *http,
+                                                     BkTokenStore       *token_store,
+                                                     GSettings          *settings);
+/* Ends a list_calendars call: @listed (taken; NULL on failure) or @error
+ * (taken). */
+void           _bk_calendar_strategy_return_listed  (GTask              *task,
+                                                     GPtrArray          *listed,
+                                                     GError             *error);
+BkStore       *bk_calendar_strategy_get_store       (BkCalendarStrategy *self);
+BkHttp        *bk_calendar_strategy_get_http        (BkCalendarStrategy *self);
+BkTokenStore  *bk_calendar_strategy_get_token_store (BkCalendarStrategy *self);
+GSettings     *bk_calendar_strategy_get_settings    (BkCalendarStrategy *self);
+const char    *bk_calendar_strategy_get_provider    (BkCalendarStrategy *self);
+/* 0 (the default): the real time. */
+void           bk_calendar_strategy_set_now         (BkCalendarStrategy *self,
+                                                     gint64              now);
+gint64         bk_calendar_strategy_get_now         (BkCalendarStrategy *self);
+
+/* Signs in (PKCE over a loopback redirect; @open_uri gets the authorize
+ * URL), tells the account, stores the tokens in the keyring, the account in
+ * the store, reads the calendars and makes the service the active source.
+ * Returns the account. Also what Reconnect does. */
+void           bk_calendar_strategy_connect_async    (BkCalendarStrategy   *self,
+                                                      BkOpenUriFunc         open_uri,
+                                                      gpointer              open_uri_data,
+                                                      GCancellable         *cancellable,
+                                                      GAsyncReadyCallback   callback,
+                                                      gpointer              user_data);
+char          *bk_calendar_strategy_connect_finish   (BkCalendarStrategy   *self,
+                                                      GAsyncResult         *result,
+                                                      GError              **error);
+/* Removes the keyring entry, forgets the account, its calendars and busy
+ * times, and returns to manual scheduling when the service was active. */
+void           bk_calendar_strategy_disconnect_async  (BkCalendarStrategy   *self,
+                                                       GCancellable         *cancellable,
+                                                       GAsyncReadyCallback   callback,
+                                                       gpointer              user_data);
+gboolean       bk_calendar_strategy_disconnect_finish (BkCalendarStrategy   *self,
+                                                       GAsyncResult         *result,
+                                                       GError              **error);
+/* Reads the service's calendar list into the store (choices kept); returns
+ * the store's list (BkCalendar). Select with bk_store_select_calendars(). */
+void           bk_calendar_strategy_refresh_calendars_async  (BkCalendarStrategy   *self,
+                                                              GCancellable         *cancellable,
+                                                              GAsyncReadyCallback   callback,
+                                                              gpointer              user_data);
+GPtrArray     *bk_calendar_strategy_refresh_calendars_finish (BkCalendarStrategy   *self,
+                                                              GAsyncResult         *result,
+                                                              GError              **error);
+/* Reads the busy times of every selected calendar over [from, to) (live,
+ * falling back to the cache when the service cannot be reached) and reports
+ * what blocks time: the busy times under the tentative/oof policy, and
+ * every window that could not be read, with the reason (fail closed). */
+void           bk_calendar_strategy_read_busy_async   (BkCalendarStrategy   *self,
+                                                       gint64                from,
+                                                       gint64                to,
+                                                       GCancellable         *cancellable,
+                                                       GAsyncReadyCallback   callback,
+                                                       gpointer              user_data);
+BkSlotReport  *bk_calendar_strategy_read_busy_finish  (BkCalendarStrategy   *self,
+                                                       GAsyncResult         *result,
+                                                       GError              **error);
+
 /* Stores a freshly listed calendar list (BkCalendar; choices kept) and
  * returns the store's list. */
 GPtrArray     *bk_calendar_store_listed           (BkStore              *store,
@@ -114,14 +193,6 @@ char          *bk_calendar_dup_destination        (BkStore              *store,
 gboolean       bk_calendar_store_event_id         (BkStore              *store,
                                                    BkAppointment        *appointment,
                                                    const char           *event_id,
-                                                   GError              **error);
-/* The _finish of the strategy operations whose GTask (source object the
- * strategy) returns the event id, or a boolean. */
-char          *bk_calendar_create_finish          (BkAvailabilityStrategy *strategy,
-                                                   GAsyncResult         *result,
-                                                   GError              **error);
-gboolean       bk_calendar_change_finish          (BkAvailabilityStrategy *strategy,
-                                                   GAsyncResult         *result,
                                                    GError              **error);
 /* "Appointment with NAME" (translated), the title of an appointment's
  * event in any calendar. */
@@ -164,35 +235,5 @@ gint             bk_calendar_compare_busy  (gconstpointer     a,
                                             gconstpointer     b);
 
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (BkBusyCollector, bk_busy_collector_free)
-
-/* ---------------------------------------------------------------------- */
-/* Slots                                                                  */
-
-typedef void           (*BkReadBusyAsyncFunc)  (gpointer              source_object,
-                                                gint64                from,
-                                                gint64                to,
-                                                GCancellable         *cancellable,
-                                                GAsyncReadyCallback   callback,
-                                                gpointer              user_data);
-typedef BkSlotReport  *(*BkReadBusyFinishFunc) (gpointer              source_object,
-                                                GAsyncResult         *result,
-                                                GError              **error);
-
-/* get_available_slots of a calendar strategy: reads the busy times over
- * [from, to) widened by the rules' margin with @read_async, then computes
- * the rules' slots minus everything the report blocks. */
-void           bk_calendar_slots_async            (gpointer              source_object,
-                                                   BkStore              *store,
-                                                   gint64                now,
-                                                   gint64                from,
-                                                   gint64                to,
-                                                   BkReadBusyAsyncFunc   read_async,
-                                                   BkReadBusyFinishFunc  read_finish,
-                                                   GCancellable         *cancellable,
-                                                   GAsyncReadyCallback   callback,
-                                                   gpointer              user_data);
-GArray        *bk_calendar_slots_finish           (GAsyncResult         *result,
-                                                   BkSlotReport        **out_report,
-                                                   GError              **error);
 
 G_END_DECLS

@@ -30,13 +30,7 @@
 
 struct _BkGoogleCalendarStrategy
 {
-  GObject             parent_instance;
-
-  BkStore            *store;
-  BkHttp             *http;
-  BkTokenStore       *token_store;
-  GSettings          *settings;
-  gint64              now;
+  BkCalendarStrategy  parent_instance;
 
   /* for the account the store names; rebuilt when it changes */
   char               *account;
@@ -44,23 +38,22 @@ struct _BkGoogleCalendarStrategy
   BkGoogleClient     *client;
 };
 
-static void strategy_iface_init (BkAvailabilityStrategyInterface *iface);
-
-G_DEFINE_FINAL_TYPE_WITH_CODE (BkGoogleCalendarStrategy, bk_google_calendar_strategy, G_TYPE_OBJECT,
-                               G_IMPLEMENT_INTERFACE (BK_TYPE_AVAILABILITY_STRATEGY, strategy_iface_init))
+G_DEFINE_FINAL_TYPE (BkGoogleCalendarStrategy, bk_google_calendar_strategy, BK_TYPE_CALENDAR_STRATEGY)
 
 /* ---------------------------------------------------------------------- */
 /* Helpers                                                                */
 
-static gint64
-get_now (BkGoogleCalendarStrategy *self)
+static BkStore *
+get_store (BkGoogleCalendarStrategy *self)
 {
-  return self->now != 0 ? self->now : g_get_real_time () / G_USEC_PER_SEC;
+  return bk_calendar_strategy_get_store (BK_CALENDAR_STRATEGY (self));
 }
 
 static void
-forget_account (BkGoogleCalendarStrategy *self)
+forget_account (BkCalendarStrategy *strategy)
 {
+  BkGoogleCalendarStrategy *self = BK_GOOGLE_CALENDAR_STRATEGY (strategy);
+
   g_clear_object (&self->client);
   g_clear_object (&self->tokens);
   g_clear_pointer (&self->account, g_free);
@@ -70,7 +63,8 @@ static BkGoogleClient *
 ensure_client (BkGoogleCalendarStrategy  *self,
                GError                   **error)
 {
-  g_autoptr(BkIntegration) integration = bk_store_get_integration (self->store, PROVIDER, error);
+  BkCalendarStrategy *base = BK_CALENDAR_STRATEGY (self);
+  g_autoptr(BkIntegration) integration = bk_store_get_integration (get_store (self), PROVIDER, error);
   g_autoptr(BkOAuthProvider) provider = NULL;
   g_autofree char *api_url = NULL;
 
@@ -85,12 +79,13 @@ ensure_client (BkGoogleCalendarStrategy  *self,
   if (self->client != NULL && g_strcmp0 (self->account, integration->account) == 0)
     return self->client;
 
-  forget_account (self);
+  forget_account (base);
   self->account = g_strdup (integration->account);
-  provider = bk_settings_new_google_provider (self->settings);
-  api_url = bk_settings_dup_google_api_url (self->settings);
-  self->tokens = bk_oauth_token_source_new (self->http, self->token_store, provider, self->account);
-  self->client = bk_google_client_new (self->http, self->tokens, api_url);
+  provider = bk_settings_new_google_provider (bk_calendar_strategy_get_settings (base));
+  api_url = bk_settings_dup_google_api_url (bk_calendar_strategy_get_settings (base));
+  self->tokens = bk_oauth_token_source_new (bk_calendar_strategy_get_http (base),
+                                            bk_calendar_strategy_get_token_store (base), provider, self->account);
+  self->client = bk_google_client_new (bk_calendar_strategy_get_http (base), self->tokens, api_url);
   return self->client;
 }
 
@@ -98,8 +93,10 @@ static void
 note_error (BkGoogleCalendarStrategy *self,
             const GError             *error)
 {
+  g_assert (BK_IS_GOOGLE_CALENDAR_STRATEGY (self));
+
   if (g_error_matches (error, BK_GOOGLE_ERROR, BK_GOOGLE_ERROR_RECONNECT_NEEDED) && self->account != NULL)
-    bk_calendar_note_reconnect_needed (self->store, PROVIDER, error);
+    bk_calendar_note_reconnect_needed (get_store (self), PROVIDER, error);
 }
 
 static gboolean
@@ -135,16 +132,15 @@ account_listed_cb (GObject      *object,
 /* No id_token with the two calendar scopes: the primary calendar's id,
  * read with the fresh access token, is the account. */
 static void
-resolve_account_async (gpointer             strategy,
+resolve_account_async (BkCalendarStrategy  *self,
                        BkOAuthTokens       *tokens,
                        GCancellable        *cancellable,
                        GAsyncReadyCallback  callback,
                        gpointer             user_data)
 {
-  BkGoogleCalendarStrategy *self = strategy;
-  g_autofree char *api_url = bk_settings_dup_google_api_url (self->settings);
-  g_autoptr(BkGoogleClient) client = bk_google_client_new_for_access_token (self->http, tokens->access_token,
-                                                                           api_url);
+  g_autofree char *api_url = bk_settings_dup_google_api_url (bk_calendar_strategy_get_settings (self));
+  g_autoptr(BkGoogleClient) client = bk_google_client_new_for_access_token (bk_calendar_strategy_get_http (self),
+                                                                           tokens->access_token, api_url);
   GTask *task = g_task_new (self, cancellable, callback, user_data);
 
   g_task_set_source_tag (task, resolve_account_async);
@@ -152,76 +148,17 @@ resolve_account_async (gpointer             strategy,
 }
 
 static char *
-resolve_account_finish (gpointer       strategy,
-                        GAsyncResult  *result,
-                        GError       **error)
+resolve_account_finish (BkCalendarStrategy  *self,
+                        GAsyncResult        *result,
+                        GError             **error)
 {
   return g_task_propagate_pointer (G_TASK (result), error);
 }
 
-static const BkCalendarConnectHooks connect_hooks = {
-  .provider = PROVIDER,
-  .token_provider = BK_GOOGLE_TOKEN_PROVIDER,
-  .source = BK_SOURCE_GOOGLE_CALENDAR,
-  .resolve_account_async = resolve_account_async,
-  .resolve_account_finish = resolve_account_finish,
-  .forget_account = (void (*) (gpointer)) forget_account,
-  .refresh_calendars_async = (BkCalendarAsyncFunc) bk_google_calendar_strategy_refresh_calendars_async,
-  .refresh_calendars_finish = (BkCalendarListFinishFunc) bk_google_calendar_strategy_refresh_calendars_finish,
-  .error_quark = bk_google_error_quark,
-  .error_code = BK_GOOGLE_ERROR_BAD_RESPONSE,
-  .no_account_message = N_("Google did not say which account signed in; try connecting again."),
-};
-
-void
-bk_google_calendar_strategy_connect_async (BkGoogleCalendarStrategy *self,
-                                           BkOpenUriFunc             open_uri,
-                                           gpointer                  open_uri_data,
-                                           GCancellable             *cancellable,
-                                           GAsyncReadyCallback       callback,
-                                           gpointer                  user_data)
+static BkOAuthProvider *
+new_oauth_provider (BkCalendarStrategy *self)
 {
-  g_autoptr(BkOAuthProvider) provider = NULL;
-
-  g_return_if_fail (BK_IS_GOOGLE_CALENDAR_STRATEGY (self));
-  g_return_if_fail (open_uri != NULL);
-
-  provider = bk_settings_new_google_provider (self->settings);
-  bk_calendar_connect_async (self, &connect_hooks, self->store, self->http, self->token_store, provider,
-                             open_uri, open_uri_data, cancellable, callback, user_data);
-}
-
-char *
-bk_google_calendar_strategy_connect_finish (BkGoogleCalendarStrategy  *self,
-                                            GAsyncResult              *result,
-                                            GError                   **error)
-{
-  g_return_val_if_fail (g_task_is_valid (result, self), NULL);
-
-  return bk_calendar_connect_finish (result, error);
-}
-
-void
-bk_google_calendar_strategy_disconnect_async (BkGoogleCalendarStrategy *self,
-                                              GCancellable             *cancellable,
-                                              GAsyncReadyCallback       callback,
-                                              gpointer                  user_data)
-{
-  g_return_if_fail (BK_IS_GOOGLE_CALENDAR_STRATEGY (self));
-
-  forget_account (self);
-  bk_calendar_disconnect_async (self, self->token_store, self->store, PROVIDER, BK_GOOGLE_TOKEN_PROVIDER,
-                                BK_SOURCE_GOOGLE_CALENDAR, cancellable, callback, user_data);
-}
-
-gboolean
-bk_google_calendar_strategy_disconnect_finish (BkGoogleCalendarStrategy  *self,
-                                               GAsyncResult              *result,
-                                               GError                   **error)
-{
-  g_return_val_if_fail (g_task_is_valid (result, self), FALSE);
-
-  return bk_calendar_disconnect_finish (result, error);
+  return bk_settings_new_google_provider (bk_calendar_strategy_get_settings (self));
 }
 
 /* ---------------------------------------------------------------------- */
@@ -232,52 +169,23 @@ calendars_listed_cb (GObject      *object,
                      GAsyncResult *result,
                      gpointer      user_data)
 {
-  g_autoptr(GTask) task = user_data;
-  BkGoogleCalendarStrategy *self = g_task_get_source_object (task);
-  g_autoptr(GError) error = NULL;
-  g_autoptr(GPtrArray) listed = NULL;
-  GPtrArray *stored;
+  GError *error = NULL;
+  GPtrArray *listed = bk_google_client_list_calendars_finish (BK_GOOGLE_CLIENT (object), result, NULL, &error);
 
-  listed = bk_google_client_list_calendars_finish (BK_GOOGLE_CLIENT (object), result, NULL, &error);
-  if (listed == NULL || (stored = bk_calendar_store_listed (self->store, PROVIDER, listed, &error)) == NULL)
-    {
-      note_error (self, error);
-      g_task_return_error (task, g_steal_pointer (&error));
-      return;
-    }
-  g_task_return_pointer (task, stored, (GDestroyNotify) g_ptr_array_unref);
+  _bk_calendar_strategy_return_listed (user_data, listed, error);
 }
 
-void
-bk_google_calendar_strategy_refresh_calendars_async (BkGoogleCalendarStrategy *self,
-                                                     GCancellable             *cancellable,
-                                                     GAsyncReadyCallback       callback,
-                                                     gpointer                  user_data)
+static void
+google_list_calendars (BkCalendarStrategy *strategy,
+                       GTask              *task)
 {
-  g_autoptr(GTask) task = NULL;
-  g_autoptr(GError) error = NULL;
-  BkGoogleClient *client;
+  GError *error = NULL;
+  BkGoogleClient *client = ensure_client (BK_GOOGLE_CALENDAR_STRATEGY (strategy), &error);
 
-  g_return_if_fail (BK_IS_GOOGLE_CALENDAR_STRATEGY (self));
-
-  task = g_task_new (self, cancellable, callback, user_data);
-  g_task_set_source_tag (task, bk_google_calendar_strategy_refresh_calendars_async);
-  if ((client = ensure_client (self, &error)) == NULL)
-    {
-      g_task_return_error (task, g_steal_pointer (&error));
-      return;
-    }
-  bk_google_client_list_calendars_async (client, cancellable, calendars_listed_cb, g_steal_pointer (&task));
-}
-
-GPtrArray *
-bk_google_calendar_strategy_refresh_calendars_finish (BkGoogleCalendarStrategy  *self,
-                                                      GAsyncResult              *result,
-                                                      GError                   **error)
-{
-  g_return_val_if_fail (g_task_is_valid (result, self), NULL);
-
-  return g_task_propagate_pointer (G_TASK (result), error);
+  if (client == NULL)
+    _bk_calendar_strategy_return_listed (task, NULL, error);
+  else
+    bk_google_client_list_calendars_async (client, g_task_get_cancellable (task), calendars_listed_cb, task);
 }
 
 BkGoogleClient *
@@ -338,14 +246,15 @@ busy_read_cb (GObject      *object,
     g_task_return_pointer (task, report, (GDestroyNotify) bk_slot_report_free);
 }
 
-void
-bk_google_calendar_strategy_read_busy_async (BkGoogleCalendarStrategy *self,
-                                             gint64                    from,
-                                             gint64                    to,
-                                             GCancellable             *cancellable,
-                                             GAsyncReadyCallback       callback,
-                                             gpointer                  user_data)
+static void
+google_read_busy_async (BkCalendarStrategy  *strategy,
+                        gint64               from,
+                        gint64               to,
+                        GCancellable        *cancellable,
+                        GAsyncReadyCallback  callback,
+                        gpointer             user_data)
 {
+  BkGoogleCalendarStrategy *self = BK_GOOGLE_CALENDAR_STRATEGY (strategy);
   g_autoptr(GTask) task = NULL;
   g_autoptr(GPtrArray) calendars = NULL;
   g_autoptr(BkIntegration) integration = NULL;
@@ -354,21 +263,18 @@ bk_google_calendar_strategy_read_busy_async (BkGoogleCalendarStrategy *self,
   BkGoogleClient *client;
   ReadBusy *state;
 
-  g_return_if_fail (BK_IS_GOOGLE_CALENDAR_STRATEGY (self));
-  g_return_if_fail (from < to);
-
   task = g_task_new (self, cancellable, callback, user_data);
-  g_task_set_source_tag (task, bk_google_calendar_strategy_read_busy_async);
+  g_task_set_source_tag (task, google_read_busy_async);
   if ((client = ensure_client (self, &error)) == NULL ||
-      (integration = bk_store_get_integration (self->store, PROVIDER, &error)) == NULL ||
-      (calendars = bk_store_list_calendars (self->store, PROVIDER, &error)) == NULL)
+      (integration = bk_store_get_integration (get_store (self), PROVIDER, &error)) == NULL ||
+      (calendars = bk_store_list_calendars (get_store (self), PROVIDER, &error)) == NULL)
     {
       g_task_return_error (task, g_steal_pointer (&error));
       return;
     }
 
   state = g_new0 (ReadBusy, 1);
-  state->collector = bk_busy_collector_new (self->store, PROVIDER, from, to, get_now (self));
+  state->collector = bk_busy_collector_new (get_store (self), PROVIDER, from, to, bk_calendar_strategy_get_now (BK_CALENDAR_STRATEGY (self)));
   state->calendars = g_ptr_array_new_with_free_func ((GDestroyNotify) bk_calendar_free);
   g_task_set_task_data (task, state, read_busy_free);
   for (guint i = 0; i < calendars->len; i++)
@@ -386,44 +292,6 @@ bk_google_calendar_strategy_read_busy_async (BkGoogleCalendarStrategy *self,
   bk_google_client_read_busy_async (client, (const char * const *) ids->pdata, from, to,
                                     !integration->block_tentative || !integration->block_oof,
                                     cancellable, busy_read_cb, g_steal_pointer (&task));
-}
-
-BkSlotReport *
-bk_google_calendar_strategy_read_busy_finish (BkGoogleCalendarStrategy  *self,
-                                              GAsyncResult              *result,
-                                              GError                   **error)
-{
-  g_return_val_if_fail (g_task_is_valid (result, self), NULL);
-
-  return g_task_propagate_pointer (G_TASK (result), error);
-}
-
-/* ---------------------------------------------------------------------- */
-/* Slots                                                                  */
-
-static void
-google_get_available_slots_async (BkAvailabilityStrategy *strategy,
-                                  gint64                  from,
-                                  gint64                  to,
-                                  GCancellable           *cancellable,
-                                  GAsyncReadyCallback     callback,
-                                  gpointer                user_data)
-{
-  BkGoogleCalendarStrategy *self = BK_GOOGLE_CALENDAR_STRATEGY (strategy);
-
-  bk_calendar_slots_async (self, self->store, get_now (self), from, to,
-                           (BkReadBusyAsyncFunc) bk_google_calendar_strategy_read_busy_async,
-                           (BkReadBusyFinishFunc) bk_google_calendar_strategy_read_busy_finish,
-                           cancellable, callback, user_data);
-}
-
-static GArray *
-google_get_available_slots_finish (BkAvailabilityStrategy  *strategy,
-                                   GAsyncResult            *result,
-                                   BkSlotReport           **out_report,
-                                   GError                 **error)
-{
-  return bk_calendar_slots_finish (result, out_report, error);
 }
 
 /* ---------------------------------------------------------------------- */
@@ -494,7 +362,7 @@ prepare_write (BkGoogleCalendarStrategy  *self,
 
   if (client == NULL)
     return NULL;
-  *out_destination = bk_calendar_dup_destination (self->store, PROVIDER, &local_error);
+  *out_destination = bk_calendar_dup_destination (get_store (self), PROVIDER, &local_error);
   if (*out_destination == NULL)
     {
       if (local_error != NULL)
@@ -526,14 +394,14 @@ event_inserted_cb (GObject      *object,
       return;
     }
   /* stored before success is reported; a retry meets the same id anyway */
-  if (!bk_calendar_store_event_id (self->store, appointment, event_id, &error))
+  if (!bk_calendar_store_event_id (get_store (self), appointment, event_id, &error))
     g_task_return_error (task, g_steal_pointer (&error));
   else
     g_task_return_pointer (task, g_steal_pointer (&event_id), g_free);
 }
 
 static void
-google_create_appointment_async (BkAvailabilityStrategy *strategy,
+google_create_appointment_async (BkCalendarStrategy     *strategy,
                                  BkAppointment          *appointment,
                                  GCancellable           *cancellable,
                                  GAsyncReadyCallback     callback,
@@ -582,7 +450,7 @@ event_changed_cb (GObject      *object,
 }
 
 static void
-google_change_appointment_async (BkAvailabilityStrategy *strategy,
+google_change_appointment_async (BkCalendarStrategy     *strategy,
                                  BkAppointment          *appointment,
                                  gboolean                cancel,
                                  GCancellable           *cancellable,
@@ -628,7 +496,7 @@ google_change_appointment_async (BkAvailabilityStrategy *strategy,
 }
 
 static void
-google_update_appointment_async (BkAvailabilityStrategy *strategy,
+google_update_appointment_async (BkCalendarStrategy     *strategy,
                                  BkAppointment          *appointment,
                                  GCancellable           *cancellable,
                                  GAsyncReadyCallback     callback,
@@ -638,7 +506,7 @@ google_update_appointment_async (BkAvailabilityStrategy *strategy,
 }
 
 static void
-google_cancel_appointment_async (BkAvailabilityStrategy *strategy,
+google_cancel_appointment_async (BkCalendarStrategy     *strategy,
                                  BkAppointment          *appointment,
                                  GCancellable           *cancellable,
                                  GAsyncReadyCallback     callback,
@@ -651,36 +519,26 @@ google_cancel_appointment_async (BkAvailabilityStrategy *strategy,
 /* GObject                                                                */
 
 static void
-strategy_iface_init (BkAvailabilityStrategyInterface *iface)
-{
-  iface->get_available_slots_async = google_get_available_slots_async;
-  iface->get_available_slots_finish = google_get_available_slots_finish;
-  iface->create_appointment_async = google_create_appointment_async;
-  iface->create_appointment_finish = bk_calendar_create_finish;
-  iface->update_appointment_async = google_update_appointment_async;
-  iface->update_appointment_finish = bk_calendar_change_finish;
-  iface->cancel_appointment_async = google_cancel_appointment_async;
-  iface->cancel_appointment_finish = bk_calendar_change_finish;
-}
-
-static void
-bk_google_calendar_strategy_finalize (GObject *object)
-{
-  BkGoogleCalendarStrategy *self = BK_GOOGLE_CALENDAR_STRATEGY (object);
-
-  forget_account (self);
-  g_clear_object (&self->settings);
-  g_clear_object (&self->token_store);
-  g_clear_object (&self->http);
-  g_clear_object (&self->store);
-
-  G_OBJECT_CLASS (bk_google_calendar_strategy_parent_class)->finalize (object);
-}
-
-static void
 bk_google_calendar_strategy_class_init (BkGoogleCalendarStrategyClass *klass)
 {
-  G_OBJECT_CLASS (klass)->finalize = bk_google_calendar_strategy_finalize;
+  BkCalendarStrategyClass *strategy_class = BK_CALENDAR_STRATEGY_CLASS (klass);
+
+  strategy_class->provider = PROVIDER;
+  strategy_class->token_provider = BK_GOOGLE_TOKEN_PROVIDER;
+  strategy_class->source = BK_SOURCE_GOOGLE_CALENDAR;
+  strategy_class->error_quark = bk_google_error_quark;
+  strategy_class->no_account_code = BK_GOOGLE_ERROR_BAD_RESPONSE;
+  strategy_class->no_account_message = N_("Google did not say which account signed in; try connecting again.");
+  strategy_class->new_oauth_provider = new_oauth_provider;
+  strategy_class->resolve_account_async = resolve_account_async;
+  strategy_class->resolve_account_finish = resolve_account_finish;
+  strategy_class->forget_account = forget_account;
+  strategy_class->list_calendars = google_list_calendars;
+  strategy_class->note_error = (void (*) (BkCalendarStrategy *, const GError *)) note_error;
+  strategy_class->read_busy_async = google_read_busy_async;
+  strategy_class->create_appointment_async = google_create_appointment_async;
+  strategy_class->update_appointment_async = google_update_appointment_async;
+  strategy_class->cancel_appointment_async = google_cancel_appointment_async;
 }
 
 static void
@@ -694,26 +552,5 @@ bk_google_calendar_strategy_new (BkStore      *store,
                                  BkTokenStore *token_store,
                                  GSettings    *settings)
 {
-  BkGoogleCalendarStrategy *self;
-
-  g_return_val_if_fail (BK_IS_STORE (store), NULL);
-  g_return_val_if_fail (BK_IS_HTTP (http), NULL);
-  g_return_val_if_fail (BK_IS_TOKEN_STORE (token_store), NULL);
-  g_return_val_if_fail (settings == NULL || G_IS_SETTINGS (settings), NULL);
-
-  self = g_object_new (BK_TYPE_GOOGLE_CALENDAR_STRATEGY, NULL);
-  self->store = g_object_ref (store);
-  self->http = g_object_ref (http);
-  self->token_store = g_object_ref (token_store);
-  self->settings = settings ? g_object_ref (settings) : bk_settings_new ();
-  return self;
-}
-
-void
-bk_google_calendar_strategy_set_now (BkGoogleCalendarStrategy *self,
-                                     gint64                    now)
-{
-  g_return_if_fail (BK_IS_GOOGLE_CALENDAR_STRATEGY (self));
-
-  self->now = now;
+  return _bk_calendar_strategy_new (BK_TYPE_GOOGLE_CALENDAR_STRATEGY, store, http, token_store, settings);
 }

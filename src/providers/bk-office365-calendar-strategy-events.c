@@ -92,7 +92,7 @@ dup_destination (BkOffice365CalendarStrategy  *self,
                  GError                      **error)
 {
   g_autoptr(GError) local_error = NULL;
-  char *destination = bk_calendar_dup_destination (_bk_office365_calendar_strategy_get_store (self),
+  char *destination = bk_calendar_dup_destination (bk_calendar_strategy_get_store (BK_CALENDAR_STRATEGY (self)),
                                                    PROVIDER, &local_error);
 
   if (destination != NULL)
@@ -128,7 +128,7 @@ event_created_cb (GObject      *object,
   /* stored before success is reported: a crash now leaves the id known,
    * and a retry returns the same event anyway (transactionId) */
   event_id = json_object_get_string_member (event, "id");
-  if (!bk_calendar_store_event_id (_bk_office365_calendar_strategy_get_store (self), appointment, event_id, &error))
+  if (!bk_calendar_store_event_id (bk_calendar_strategy_get_store (BK_CALENDAR_STRATEGY (self)), appointment, event_id, &error))
     {
       g_task_return_error (task, g_steal_pointer (&error));
       return;
@@ -137,7 +137,7 @@ event_created_cb (GObject      *object,
 }
 
 void
-_bk_office365_calendar_strategy_create_appointment_async (BkAvailabilityStrategy *strategy,
+_bk_office365_calendar_strategy_create_appointment_async (BkCalendarStrategy     *strategy,
                                BkAppointment          *appointment,
                                GCancellable           *cancellable,
                                GAsyncReadyCallback     callback,
@@ -187,7 +187,7 @@ event_changed_cb (GObject      *object,
 }
 
 void
-_bk_office365_calendar_strategy_update_appointment_async (BkAvailabilityStrategy *strategy,
+_bk_office365_calendar_strategy_update_appointment_async (BkCalendarStrategy     *strategy,
                                BkAppointment          *appointment,
                                GCancellable           *cancellable,
                                GAsyncReadyCallback     callback,
@@ -222,7 +222,7 @@ _bk_office365_calendar_strategy_update_appointment_async (BkAvailabilityStrategy
 }
 
 void
-_bk_office365_calendar_strategy_cancel_appointment_async (BkAvailabilityStrategy *strategy,
+_bk_office365_calendar_strategy_cancel_appointment_async (BkCalendarStrategy     *strategy,
                                BkAppointment          *appointment,
                                GCancellable           *cancellable,
                                GAsyncReadyCallback     callback,

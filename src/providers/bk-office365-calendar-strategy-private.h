@@ -8,7 +8,6 @@ G_BEGIN_DECLS
 /* Shared by bk-office365-calendar-strategy.c (the integration and busy
  * times) and bk-office365-calendar-strategy-events.c (appointments). */
 
-BkStore       *_bk_office365_calendar_strategy_get_store    (BkOffice365CalendarStrategy  *self);
 /* The Graph client of the account the store names, or NULL with an error
  * that says to connect. */
 BkGraphClient *_bk_office365_calendar_strategy_ensure_graph (BkOffice365CalendarStrategy  *self,
@@ -17,17 +16,17 @@ BkGraphClient *_bk_office365_calendar_strategy_ensure_graph (BkOffice365Calendar
 void           _bk_office365_calendar_strategy_note_error   (BkOffice365CalendarStrategy  *self,
                                                              const GError                 *error);
 
-void      _bk_office365_calendar_strategy_create_appointment_async  (BkAvailabilityStrategy  *strategy,
+void      _bk_office365_calendar_strategy_create_appointment_async  (BkCalendarStrategy      *strategy,
                                                                      BkAppointment           *appointment,
                                                                      GCancellable            *cancellable,
                                                                      GAsyncReadyCallback      callback,
                                                                      gpointer                 user_data);
-void      _bk_office365_calendar_strategy_update_appointment_async  (BkAvailabilityStrategy  *strategy,
+void      _bk_office365_calendar_strategy_update_appointment_async  (BkCalendarStrategy      *strategy,
                                                                      BkAppointment           *appointment,
                                                                      GCancellable            *cancellable,
                                                                      GAsyncReadyCallback      callback,
                                                                      gpointer                 user_data);
-void      _bk_office365_calendar_strategy_cancel_appointment_async  (BkAvailabilityStrategy  *strategy,
+void      _bk_office365_calendar_strategy_cancel_appointment_async  (BkCalendarStrategy      *strategy,
                                                                      BkAppointment           *appointment,
                                                                      GCancellable            *cancellable,
                                                                      GAsyncReadyCallback      callback,

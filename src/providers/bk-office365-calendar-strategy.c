@@ -35,13 +35,7 @@
 
 struct _BkOffice365CalendarStrategy
 {
-  GObject             parent_instance;
-
-  BkStore            *store;
-  BkHttp             *http;
-  BkTokenStore       *token_store;
-  GSettings          *settings;
-  gint64              now;
+  BkCalendarStrategy  parent_instance;
 
   /* for the account the store names; rebuilt when it changes */
   char               *account;
@@ -49,24 +43,22 @@ struct _BkOffice365CalendarStrategy
   BkGraphClient      *graph;
 };
 
-static void strategy_iface_init (BkAvailabilityStrategyInterface *iface);
-
-G_DEFINE_FINAL_TYPE_WITH_CODE (BkOffice365CalendarStrategy, bk_office365_calendar_strategy, G_TYPE_OBJECT,
-                               G_IMPLEMENT_INTERFACE (BK_TYPE_AVAILABILITY_STRATEGY, strategy_iface_init))
+G_DEFINE_FINAL_TYPE (BkOffice365CalendarStrategy, bk_office365_calendar_strategy, BK_TYPE_CALENDAR_STRATEGY)
 
 /* ---------------------------------------------------------------------- */
 /* Helpers                                                                */
 
-static gint64
-get_now (BkOffice365CalendarStrategy *self)
+static BkStore *
+get_store (BkOffice365CalendarStrategy *self)
 {
-  return self->now != 0 ? self->now : g_get_real_time () / G_USEC_PER_SEC;
+  return bk_calendar_strategy_get_store (BK_CALENDAR_STRATEGY (self));
 }
 
 static void
 use_account (BkOffice365CalendarStrategy *self,
              const char                  *account)
 {
+  BkCalendarStrategy *base = BK_CALENDAR_STRATEGY (self);
   g_autoptr(BkOAuthProvider) provider = NULL;
   g_autofree char *graph_url = NULL;
 
@@ -78,10 +70,11 @@ use_account (BkOffice365CalendarStrategy *self,
   g_free (self->account);
   self->account = g_strdup (account);
 
-  provider = bk_settings_new_microsoft_provider (self->settings);
-  graph_url = bk_settings_dup_graph_url (self->settings);
-  self->tokens = bk_oauth_token_source_new (self->http, self->token_store, provider, account);
-  self->graph = bk_graph_client_new (self->http, self->tokens, graph_url);
+  provider = bk_settings_new_microsoft_provider (bk_calendar_strategy_get_settings (base));
+  graph_url = bk_settings_dup_graph_url (bk_calendar_strategy_get_settings (base));
+  self->tokens = bk_oauth_token_source_new (bk_calendar_strategy_get_http (base),
+                                            bk_calendar_strategy_get_token_store (base), provider, account);
+  self->graph = bk_graph_client_new (bk_calendar_strategy_get_http (base), self->tokens, graph_url);
 }
 
 /* The Graph client of the account the store names, or NULL with an error
@@ -90,7 +83,7 @@ BkGraphClient *
 _bk_office365_calendar_strategy_ensure_graph (BkOffice365CalendarStrategy  *self,
               GError                      **error)
 {
-  g_autoptr(BkIntegration) integration = bk_store_get_integration (self->store, PROVIDER, error);
+  g_autoptr(BkIntegration) integration = bk_store_get_integration (get_store (self), PROVIDER, error);
 
   if (integration == NULL)
     return NULL;
@@ -112,7 +105,7 @@ _bk_office365_calendar_strategy_note_error (BkOffice365CalendarStrategy *self,
 {
   if (g_error_matches (error, BK_GRAPH_ERROR, BK_GRAPH_ERROR_RECONNECT_NEEDED) &&
       self->account != NULL)
-    bk_calendar_note_reconnect_needed (self->store, PROVIDER, error);
+    bk_calendar_note_reconnect_needed (get_store (self), PROVIDER, error);
 }
 
 static gboolean
@@ -138,75 +131,19 @@ bk_office365_calendar_strategy_dup_transaction_id (const char *appointment_id)
 /* Connect and disconnect                                                 */
 
 static void
-forget_account (BkOffice365CalendarStrategy *self)
+forget_account (BkCalendarStrategy *strategy)
 {
+  BkOffice365CalendarStrategy *self = BK_OFFICE365_CALENDAR_STRATEGY (strategy);
+
   g_clear_object (&self->graph);
   g_clear_object (&self->tokens);
   g_clear_pointer (&self->account, g_free);
 }
 
-/* Microsoft's id_token names the account: no resolve step. */
-static const BkCalendarConnectHooks connect_hooks = {
-  .provider = PROVIDER,
-  .token_provider = BK_OFFICE365_TOKEN_PROVIDER,
-  .source = BK_SOURCE_OFFICE365_CALENDAR,
-  .forget_account = (void (*) (gpointer)) forget_account,
-  .refresh_calendars_async = (BkCalendarAsyncFunc) bk_office365_calendar_strategy_refresh_calendars_async,
-  .refresh_calendars_finish = (BkCalendarListFinishFunc) bk_office365_calendar_strategy_refresh_calendars_finish,
-  .error_quark = bk_graph_error_quark,
-  .error_code = BK_GRAPH_ERROR_BAD_RESPONSE,
-  .no_account_message = N_("Microsoft did not say which account signed in; try connecting again."),
-};
-
-void
-bk_office365_calendar_strategy_connect_async (BkOffice365CalendarStrategy *self,
-                                              BkOpenUriFunc                open_uri,
-                                              gpointer                     open_uri_data,
-                                              GCancellable                *cancellable,
-                                              GAsyncReadyCallback          callback,
-                                              gpointer                     user_data)
+static BkOAuthProvider *
+new_oauth_provider (BkCalendarStrategy *self)
 {
-  g_autoptr(BkOAuthProvider) provider = NULL;
-
-  g_return_if_fail (BK_IS_OFFICE365_CALENDAR_STRATEGY (self));
-  g_return_if_fail (open_uri != NULL);
-
-  provider = bk_settings_new_microsoft_provider (self->settings);
-  bk_calendar_connect_async (self, &connect_hooks, self->store, self->http, self->token_store, provider,
-                             open_uri, open_uri_data, cancellable, callback, user_data);
-}
-
-char *
-bk_office365_calendar_strategy_connect_finish (BkOffice365CalendarStrategy  *self,
-                                               GAsyncResult                 *result,
-                                               GError                      **error)
-{
-  g_return_val_if_fail (g_task_is_valid (result, self), NULL);
-
-  return bk_calendar_connect_finish (result, error);
-}
-
-void
-bk_office365_calendar_strategy_disconnect_async (BkOffice365CalendarStrategy *self,
-                                                 GCancellable                *cancellable,
-                                                 GAsyncReadyCallback          callback,
-                                                 gpointer                     user_data)
-{
-  g_return_if_fail (BK_IS_OFFICE365_CALENDAR_STRATEGY (self));
-
-  forget_account (self);
-  bk_calendar_disconnect_async (self, self->token_store, self->store, PROVIDER, BK_OFFICE365_TOKEN_PROVIDER,
-                                BK_SOURCE_OFFICE365_CALENDAR, cancellable, callback, user_data);
-}
-
-gboolean
-bk_office365_calendar_strategy_disconnect_finish (BkOffice365CalendarStrategy  *self,
-                                                  GAsyncResult                 *result,
-                                                  GError                      **error)
-{
-  g_return_val_if_fail (g_task_is_valid (result, self), FALSE);
-
-  return bk_calendar_disconnect_finish (result, error);
+  return bk_settings_new_microsoft_provider (bk_calendar_strategy_get_settings (self));
 }
 
 /* ---------------------------------------------------------------------- */
@@ -217,60 +154,24 @@ calendars_listed_cb (GObject      *object,
                      GAsyncResult *result,
                      gpointer      user_data)
 {
-  g_autoptr(GTask) task = user_data;
-  BkOffice365CalendarStrategy *self = g_task_get_source_object (task);
-  g_autoptr(GError) error = NULL;
-  g_autoptr(GPtrArray) listed = NULL;
-  GPtrArray *stored;
+  GError *error = NULL;
+  GPtrArray *listed = bk_graph_client_list_calendars_finish (BK_GRAPH_CLIENT (object), result, &error);
 
-  listed = bk_graph_client_list_calendars_finish (BK_GRAPH_CLIENT (object), result, &error);
-  if (listed == NULL || (stored = bk_calendar_store_listed (self->store, PROVIDER, listed, &error)) == NULL)
-    {
-      _bk_office365_calendar_strategy_note_error (self, error);
-      g_task_return_error (task, g_steal_pointer (&error));
-      return;
-    }
-  g_task_return_pointer (task, stored, (GDestroyNotify) g_ptr_array_unref);
+  _bk_calendar_strategy_return_listed (user_data, listed, error);
 }
 
-void
-bk_office365_calendar_strategy_refresh_calendars_async (BkOffice365CalendarStrategy *self,
-                                                        GCancellable                *cancellable,
-                                                        GAsyncReadyCallback          callback,
-                                                        gpointer                     user_data)
+static void
+o365_list_calendars (BkCalendarStrategy *strategy,
+                     GTask              *task)
 {
-  g_autoptr(GTask) task = NULL;
-  g_autoptr(GError) error = NULL;
-  BkGraphClient *graph;
+  GError *error = NULL;
+  BkGraphClient *graph = _bk_office365_calendar_strategy_ensure_graph (BK_OFFICE365_CALENDAR_STRATEGY (strategy),
+                                                                       &error);
 
-  g_return_if_fail (BK_IS_OFFICE365_CALENDAR_STRATEGY (self));
-
-  task = g_task_new (self, cancellable, callback, user_data);
-  g_task_set_source_tag (task, bk_office365_calendar_strategy_refresh_calendars_async);
-  if ((graph = _bk_office365_calendar_strategy_ensure_graph (self, &error)) == NULL)
-    {
-      g_task_return_error (task, g_steal_pointer (&error));
-      return;
-    }
-  bk_graph_client_list_calendars_async (graph, cancellable, calendars_listed_cb, g_steal_pointer (&task));
-}
-
-GPtrArray *
-bk_office365_calendar_strategy_refresh_calendars_finish (BkOffice365CalendarStrategy  *self,
-                                                         GAsyncResult                 *result,
-                                                         GError                      **error)
-{
-  g_return_val_if_fail (g_task_is_valid (result, self), NULL);
-
-  return g_task_propagate_pointer (G_TASK (result), error);
-}
-
-BkStore *
-_bk_office365_calendar_strategy_get_store (BkOffice365CalendarStrategy *self)
-{
-  g_assert (BK_IS_OFFICE365_CALENDAR_STRATEGY (self));
-
-  return self->store;
+  if (graph == NULL)
+    _bk_calendar_strategy_return_listed (task, NULL, error);
+  else
+    bk_graph_client_list_calendars_async (graph, g_task_get_cancellable (task), calendars_listed_cb, task);
 }
 
 BkGraphClient *
@@ -358,34 +259,32 @@ calendar_read_cb (GObject      *object,
   read_busy_step_done (task);
 }
 
-void
-bk_office365_calendar_strategy_read_busy_async (BkOffice365CalendarStrategy *self,
-                                                gint64                       from,
-                                                gint64                       to,
-                                                GCancellable                *cancellable,
-                                                GAsyncReadyCallback          callback,
-                                                gpointer                     user_data)
+static void
+o365_read_busy_async (BkCalendarStrategy  *strategy,
+                      gint64               from,
+                      gint64               to,
+                      GCancellable        *cancellable,
+                      GAsyncReadyCallback  callback,
+                      gpointer             user_data)
 {
+  BkOffice365CalendarStrategy *self = BK_OFFICE365_CALENDAR_STRATEGY (strategy);
   g_autoptr(GTask) task = NULL;
   g_autoptr(GPtrArray) calendars = NULL;
   g_autoptr(GError) error = NULL;
   BkGraphClient *graph;
   ReadBusy *state;
 
-  g_return_if_fail (BK_IS_OFFICE365_CALENDAR_STRATEGY (self));
-  g_return_if_fail (from < to);
-
   task = g_task_new (self, cancellable, callback, user_data);
-  g_task_set_source_tag (task, bk_office365_calendar_strategy_read_busy_async);
+  g_task_set_source_tag (task, o365_read_busy_async);
   if ((graph = _bk_office365_calendar_strategy_ensure_graph (self, &error)) == NULL ||
-      (calendars = bk_store_list_calendars (self->store, PROVIDER, &error)) == NULL)
+      (calendars = bk_store_list_calendars (get_store (self), PROVIDER, &error)) == NULL)
     {
       g_task_return_error (task, g_steal_pointer (&error));
       return;
     }
 
   state = g_new0 (ReadBusy, 1);
-  state->collector = bk_busy_collector_new (self->store, PROVIDER, from, to, get_now (self));
+  state->collector = bk_busy_collector_new (get_store (self), PROVIDER, from, to, bk_calendar_strategy_get_now (BK_CALENDAR_STRATEGY (self)));
   state->calendars = g_ptr_array_new_with_free_func ((GDestroyNotify) bk_calendar_free);
   state->pending = 1;  /* held until every read is started */
   g_task_set_task_data (task, state, read_busy_free);
@@ -408,78 +307,29 @@ bk_office365_calendar_strategy_read_busy_async (BkOffice365CalendarStrategy *sel
   read_busy_step_done (task);
 }
 
-BkSlotReport *
-bk_office365_calendar_strategy_read_busy_finish (BkOffice365CalendarStrategy  *self,
-                                                 GAsyncResult                 *result,
-                                                 GError                      **error)
-{
-  g_return_val_if_fail (g_task_is_valid (result, self), NULL);
-
-  return g_task_propagate_pointer (G_TASK (result), error);
-}
-
-/* ---------------------------------------------------------------------- */
-/* Slots                                                                  */
-
-static void
-o365_get_available_slots_async (BkAvailabilityStrategy *strategy,
-                                gint64                  from,
-                                gint64                  to,
-                                GCancellable           *cancellable,
-                                GAsyncReadyCallback     callback,
-                                gpointer                user_data)
-{
-  BkOffice365CalendarStrategy *self = BK_OFFICE365_CALENDAR_STRATEGY (strategy);
-
-  bk_calendar_slots_async (self, self->store, get_now (self), from, to,
-                           (BkReadBusyAsyncFunc) bk_office365_calendar_strategy_read_busy_async,
-                           (BkReadBusyFinishFunc) bk_office365_calendar_strategy_read_busy_finish,
-                           cancellable, callback, user_data);
-}
-
-static GArray *
-o365_get_available_slots_finish (BkAvailabilityStrategy  *strategy,
-                                 GAsyncResult            *result,
-                                 BkSlotReport           **out_report,
-                                 GError                 **error)
-{
-  return bk_calendar_slots_finish (result, out_report, error);
-}
-
 /* ---------------------------------------------------------------------- */
 /* GObject                                                                */
 
 static void
-strategy_iface_init (BkAvailabilityStrategyInterface *iface)
-{
-  iface->get_available_slots_async = o365_get_available_slots_async;
-  iface->get_available_slots_finish = o365_get_available_slots_finish;
-  iface->create_appointment_async = _bk_office365_calendar_strategy_create_appointment_async;
-  iface->create_appointment_finish = bk_calendar_create_finish;
-  iface->update_appointment_async = _bk_office365_calendar_strategy_update_appointment_async;
-  iface->update_appointment_finish = bk_calendar_change_finish;
-  iface->cancel_appointment_async = _bk_office365_calendar_strategy_cancel_appointment_async;
-  iface->cancel_appointment_finish = bk_calendar_change_finish;
-}
-
-static void
-bk_office365_calendar_strategy_finalize (GObject *object)
-{
-  BkOffice365CalendarStrategy *self = BK_OFFICE365_CALENDAR_STRATEGY (object);
-
-  forget_account (self);
-  g_clear_object (&self->settings);
-  g_clear_object (&self->token_store);
-  g_clear_object (&self->http);
-  g_clear_object (&self->store);
-
-  G_OBJECT_CLASS (bk_office365_calendar_strategy_parent_class)->finalize (object);
-}
-
-static void
 bk_office365_calendar_strategy_class_init (BkOffice365CalendarStrategyClass *klass)
 {
-  G_OBJECT_CLASS (klass)->finalize = bk_office365_calendar_strategy_finalize;
+  BkCalendarStrategyClass *strategy_class = BK_CALENDAR_STRATEGY_CLASS (klass);
+
+  /* Microsoft's id_token names the account: no resolve step. */
+  strategy_class->provider = PROVIDER;
+  strategy_class->token_provider = BK_OFFICE365_TOKEN_PROVIDER;
+  strategy_class->source = BK_SOURCE_OFFICE365_CALENDAR;
+  strategy_class->error_quark = bk_graph_error_quark;
+  strategy_class->no_account_code = BK_GRAPH_ERROR_BAD_RESPONSE;
+  strategy_class->no_account_message = N_("Microsoft did not say which account signed in; try connecting again.");
+  strategy_class->new_oauth_provider = new_oauth_provider;
+  strategy_class->forget_account = forget_account;
+  strategy_class->list_calendars = o365_list_calendars;
+  strategy_class->note_error = (void (*) (BkCalendarStrategy *, const GError *)) _bk_office365_calendar_strategy_note_error;
+  strategy_class->read_busy_async = o365_read_busy_async;
+  strategy_class->create_appointment_async = _bk_office365_calendar_strategy_create_appointment_async;
+  strategy_class->update_appointment_async = _bk_office365_calendar_strategy_update_appointment_async;
+  strategy_class->cancel_appointment_async = _bk_office365_calendar_strategy_cancel_appointment_async;
 }
 
 static void
@@ -493,26 +343,5 @@ bk_office365_calendar_strategy_new (BkStore      *store,
                                     BkTokenStore *token_store,
                                     GSettings    *settings)
 {
-  BkOffice365CalendarStrategy *self;
-
-  g_return_val_if_fail (BK_IS_STORE (store), NULL);
-  g_return_val_if_fail (BK_IS_HTTP (http), NULL);
-  g_return_val_if_fail (BK_IS_TOKEN_STORE (token_store), NULL);
-  g_return_val_if_fail (settings == NULL || G_IS_SETTINGS (settings), NULL);
-
-  self = g_object_new (BK_TYPE_OFFICE365_CALENDAR_STRATEGY, NULL);
-  self->store = g_object_ref (store);
-  self->http = g_object_ref (http);
-  self->token_store = g_object_ref (token_store);
-  self->settings = settings ? g_object_ref (settings) : bk_settings_new ();
-  return self;
-}
-
-void
-bk_office365_calendar_strategy_set_now (BkOffice365CalendarStrategy *self,
-                                        gint64                       now)
-{
-  g_return_if_fail (BK_IS_OFFICE365_CALENDAR_STRATEGY (self));
-
-  self->now = now;
+  return _bk_calendar_strategy_new (BK_TYPE_OFFICE365_CALENDAR_STRATEGY, store, http, token_store, settings);
 }

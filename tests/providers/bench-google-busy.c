@@ -103,9 +103,9 @@ measure (BkGoogleCalendarStrategy *strategy,
       g_autoptr(GError) error = NULL;
       gint64 start = g_get_monotonic_time ();
 
-      bk_google_calendar_strategy_read_busy_async (strategy, from, from + DAYS * 86400, NULL,
-                                                   got_result_cb, &result);
-      report = bk_google_calendar_strategy_read_busy_finish (strategy, wait_result (&result), &error);
+      bk_calendar_strategy_read_busy_async (BK_CALENDAR_STRATEGY (strategy), from, from + DAYS * 86400, NULL,
+                                            got_result_cb, &result);
+      report = bk_calendar_strategy_read_busy_finish (BK_CALENDAR_STRATEGY (strategy), wait_result (&result), &error);
       g_assert_no_error (error);
       figures.seconds = MIN (figures.seconds, (g_get_monotonic_time () - start) / (double) G_USEC_PER_SEC);
       figures.busy = report->blocked->len;
@@ -151,8 +151,8 @@ connect (BkSandboxGoogle *sandbox,
   g_settings_set_string (settings, "google-client-secret", BK_SANDBOX_GOOGLE_CLIENT_SECRET);
 
   strategy = bk_google_calendar_strategy_new (store, http, tokens, settings);
-  bk_google_calendar_strategy_connect_async (strategy, open_uri_as_browser, NULL, NULL, got_result_cb, &result);
-  account = bk_google_calendar_strategy_connect_finish (strategy, wait_result (&result), &error);
+  bk_calendar_strategy_connect_async (BK_CALENDAR_STRATEGY (strategy), open_uri_as_browser, NULL, NULL, got_result_cb, &result);
+  account = bk_calendar_strategy_connect_finish (BK_CALENDAR_STRATEGY (strategy), wait_result (&result), &error);
   g_assert_no_error (error);
   return strategy;
 }

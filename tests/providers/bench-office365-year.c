@@ -185,10 +185,10 @@ main (int   argc,
   http = bk_http_new ();
   tokens = bk_token_store_new ();
   strategy = bk_office365_calendar_strategy_new (store, http, tokens, settings);
-  bk_office365_calendar_strategy_set_now (strategy, from - 86400);
-  bk_office365_calendar_strategy_connect_async (strategy, open_uri_as_browser, NULL, NULL, got_result_cb, &wait);
+  bk_calendar_strategy_set_now (BK_CALENDAR_STRATEGY (strategy), from - 86400);
+  bk_calendar_strategy_connect_async (BK_CALENDAR_STRATEGY (strategy), open_uri_as_browser, NULL, NULL, got_result_cb, &wait);
   result = wait_result (&wait);
-  account = bk_office365_calendar_strategy_connect_finish (strategy, result, &error);
+  account = bk_calendar_strategy_connect_finish (BK_CALENDAR_STRATEGY (strategy), result, &error);
   if (account == NULL)
     g_error ("connect: %s", error->message);
 

@@ -129,9 +129,9 @@ connect (Fixture       *f,
   g_autoptr(GAsyncResult) result = NULL;
   Wait wait = { FALSE, NULL };
 
-  bk_google_calendar_strategy_connect_async (f->strategy, open_uri, f, NULL, got_result_cb, &wait);
+  bk_calendar_strategy_connect_async (BK_CALENDAR_STRATEGY (f->strategy), open_uri, f, NULL, got_result_cb, &wait);
   result = wait_result (&wait);
-  return bk_google_calendar_strategy_connect_finish (f->strategy, result, error);
+  return bk_calendar_strategy_connect_finish (BK_CALENDAR_STRATEGY (f->strategy), result, error);
 }
 
 static GArray *
@@ -241,7 +241,7 @@ fixture_setup (Fixture       *f,
   g_object_set (f->http, "backoff-scale", 0.001, NULL);
   f->tokens = bk_token_store_new ();
   f->strategy = bk_google_calendar_strategy_new (f->store, f->http, f->tokens, f->settings);
-  bk_google_calendar_strategy_set_now (f->strategy, instant (NOW));
+  bk_calendar_strategy_set_now (BK_CALENDAR_STRATEGY (f->strategy), instant (NOW));
 
   if (data == NULL)
     {
@@ -259,9 +259,9 @@ fixture_teardown (Fixture       *f,
   g_autoptr(GAsyncResult) result = NULL;
   Wait wait = { FALSE, NULL };
 
-  bk_google_calendar_strategy_disconnect_async (f->strategy, NULL, got_result_cb, &wait);
+  bk_calendar_strategy_disconnect_async (BK_CALENDAR_STRATEGY (f->strategy), NULL, got_result_cb, &wait);
   result = wait_result (&wait);
-  g_assert_true (bk_google_calendar_strategy_disconnect_finish (f->strategy, result, NULL));
+  g_assert_true (bk_calendar_strategy_disconnect_finish (BK_CALENDAR_STRATEGY (f->strategy), result, NULL));
   g_clear_object (&f->strategy);
   g_clear_object (&f->tokens);
   g_clear_object (&f->http);
@@ -416,9 +416,9 @@ test_chunked (Fixture       *f,
 
       g_ptr_array_add (ids, g_strdup_printf ("c%02u@group.calendar.google.com", i));
     }
-  bk_google_calendar_strategy_refresh_calendars_async (f->strategy, NULL, got_result_cb, &wait);
+  bk_calendar_strategy_refresh_calendars_async (BK_CALENDAR_STRATEGY (f->strategy), NULL, got_result_cb, &wait);
   result = wait_result (&wait);
-  calendars = bk_google_calendar_strategy_refresh_calendars_finish (f->strategy, result, &error);
+  calendars = bk_calendar_strategy_refresh_calendars_finish (BK_CALENDAR_STRATEGY (f->strategy), result, &error);
   g_assert_no_error (error);
   g_assert_cmpuint (calendars->len, ==, 58);
   g_ptr_array_add (ids, g_strdup (EMAIL));
@@ -428,11 +428,11 @@ test_chunked (Fixture       *f,
   /* 56 calendars over 100 days: 2 groups (50 + 6) × 2 chunks (90 + 10 days) */
   g_clear_object (&result);
   wait = (Wait) { FALSE, NULL };
-  bk_google_calendar_strategy_read_busy_async (f->strategy, instant (WINDOW_FROM),
-                                               instant (WINDOW_FROM) + 100 * 86400, NULL,
-                                               got_result_cb, &wait);
+  bk_calendar_strategy_read_busy_async (BK_CALENDAR_STRATEGY (f->strategy), instant (WINDOW_FROM),
+                                        instant (WINDOW_FROM) + 100 * 86400, NULL,
+                                        got_result_cb, &wait);
   result = wait_result (&wait);
-  report = bk_google_calendar_strategy_read_busy_finish (f->strategy, result, &error);
+  report = bk_calendar_strategy_read_busy_finish (BK_CALENDAR_STRATEGY (f->strategy), result, &error);
   g_assert_no_error (error);
   g_assert_cmpuint (count (f, "POST /calendar/v3/freeBusy"), ==, 4);
   /* nothing failed: only the primary's busy hour blocks, none unread */

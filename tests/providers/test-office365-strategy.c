@@ -165,10 +165,10 @@ connect (Fixture  *f,
   g_autoptr(GAsyncResult) result = NULL;
   Wait wait = { FALSE, NULL };
 
-  bk_office365_calendar_strategy_connect_async (f->strategy, open_uri_as_browser, f, NULL,
-                                                got_result_cb, &wait);
+  bk_calendar_strategy_connect_async (BK_CALENDAR_STRATEGY (f->strategy), open_uri_as_browser, f, NULL,
+                                      got_result_cb, &wait);
   result = wait_result (&wait);
-  return bk_office365_calendar_strategy_connect_finish (f->strategy, result, error);
+  return bk_calendar_strategy_connect_finish (BK_CALENDAR_STRATEGY (f->strategy), result, error);
 }
 
 static GArray *
@@ -324,7 +324,7 @@ fixture_setup (Fixture       *f,
   g_object_set (f->http, "backoff-scale", 0.001, NULL);
   f->tokens = bk_token_store_new ();
   f->strategy = bk_office365_calendar_strategy_new (f->store, f->http, f->tokens, f->settings);
-  bk_office365_calendar_strategy_set_now (f->strategy, instant (NOW));
+  bk_calendar_strategy_set_now (BK_CALENDAR_STRATEGY (f->strategy), instant (NOW));
 
   account = connect (f, &error);
   g_assert_no_error (error);
@@ -626,9 +626,9 @@ test_bad_json (Fixture       *f,
   g_assert_true (bk_sandbox_microsoft_add_fault (f->sandbox,
                                                  "{\"kind\": \"malformed\", \"path\": \"/v1.0/me/calendars\"}",
                                                  &error));
-  bk_office365_calendar_strategy_refresh_calendars_async (f->strategy, NULL, got_result_cb, &wait);
+  bk_calendar_strategy_refresh_calendars_async (BK_CALENDAR_STRATEGY (f->strategy), NULL, got_result_cb, &wait);
   result = wait_result (&wait);
-  calendars = bk_office365_calendar_strategy_refresh_calendars_finish (f->strategy, result, &error);
+  calendars = bk_calendar_strategy_refresh_calendars_finish (BK_CALENDAR_STRATEGY (f->strategy), result, &error);
   g_assert_null (calendars);
   g_assert_error (error, BK_GRAPH_ERROR, BK_GRAPH_ERROR_BAD_RESPONSE);
   g_assert_nonnull (strstr (error->message, "could not be read"));
@@ -677,7 +677,7 @@ test_revoked (Fixture       *f,
 
   bk_sandbox_microsoft_revoke (f->sandbox, UPN, 700082);
   bk_sandbox_microsoft_expire_access_tokens (f->sandbox);
-  bk_office365_calendar_strategy_set_now (f->strategy, instant (NOW) + 3600);
+  bk_calendar_strategy_set_now (BK_CALENDAR_STRATEGY (f->strategy), instant (NOW) + 3600);
 
   id = create (f, appointment, &error);
   g_assert_null (id);
@@ -728,7 +728,7 @@ test_offline (Fixture       *f,
   g_ptr_array_add (secrets, g_strdup (tokens->refresh_token));
 
   bk_sandbox_microsoft_stop (f->sandbox);
-  bk_office365_calendar_strategy_set_now (f->strategy, instant (NOW) + 7200);
+  bk_calendar_strategy_set_now (BK_CALENDAR_STRATEGY (f->strategy), instant (NOW) + 7200);
   offline = get_slots (f, BK_AVAILABILITY_STRATEGY (f->strategy), WINDOW_FROM, WINDOW_TO, &report, &error);
   g_assert_no_error (error);
   assert_slots (offline, expected_slots);
@@ -792,9 +792,9 @@ test_four_in_flight (Fixture       *f,
     g_autoptr(GPtrArray) calendars = NULL;
     Wait wait = { FALSE, NULL };
 
-    bk_office365_calendar_strategy_refresh_calendars_async (f->strategy, NULL, got_result_cb, &wait);
+    bk_calendar_strategy_refresh_calendars_async (BK_CALENDAR_STRATEGY (f->strategy), NULL, got_result_cb, &wait);
     result = wait_result (&wait);
-    calendars = bk_office365_calendar_strategy_refresh_calendars_finish (f->strategy, result, &error);
+    calendars = bk_calendar_strategy_refresh_calendars_finish (BK_CALENDAR_STRATEGY (f->strategy), result, &error);
     g_assert_no_error (error);
     g_assert_cmpuint (calendars->len, ==, 8);
   }

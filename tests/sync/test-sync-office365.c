@@ -184,9 +184,9 @@ test_office365_mirror (void)
   g_assert_true (bk_store_save_rules (store, rules, &error));
   g_object_set (http, "backoff-scale", 0.001, NULL);
   strategy = bk_office365_calendar_strategy_new (store, http, tokens, settings);
-  bk_office365_calendar_strategy_connect_async (strategy, open_uri_as_browser, NULL, NULL,
-                                                done_cb, &connected);
-  account = bk_office365_calendar_strategy_connect_finish (strategy, wait_for (&connected), &error);
+  bk_calendar_strategy_connect_async (BK_CALENDAR_STRATEGY (strategy), open_uri_as_browser, NULL, NULL,
+                                      done_cb, &connected);
+  account = bk_calendar_strategy_connect_finish (BK_CALENDAR_STRATEGY (strategy), wait_for (&connected), &error);
   g_assert_no_error (error);
   g_assert_cmpstr (account, ==, UPN);
   calendars = bk_store_list_calendars (store, BK_PROVIDER_OFFICE365, &error);
@@ -235,8 +235,8 @@ test_office365_mirror (void)
   g_assert_cmpuint (gone->len, ==, 0);
 
   /* disconnecting goes back to manual on the backend too */
-  bk_office365_calendar_strategy_disconnect_async (strategy, NULL, done_cb, &disconnected);
-  g_assert_true (bk_office365_calendar_strategy_disconnect_finish (strategy, wait_for (&disconnected), &error));
+  bk_calendar_strategy_disconnect_async (BK_CALENDAR_STRATEGY (strategy), NULL, done_cb, &disconnected);
+  g_assert_true (bk_calendar_strategy_disconnect_finish (BK_CALENDAR_STRATEGY (strategy), wait_for (&disconnected), &error));
   g_assert_no_error (error);
   /* the app and bookablectl pick the strategy of the active source anew */
   g_clear_object (&engine);

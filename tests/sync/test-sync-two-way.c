@@ -257,9 +257,9 @@ fixture_set_up (Fixture       *fixture,
   fixture->tokens = bk_token_store_new ();
   fixture->strategy = bk_office365_calendar_strategy_new (fixture->store, fixture->http,
                                                           fixture->tokens, fixture->settings);
-  bk_office365_calendar_strategy_connect_async (fixture->strategy, open_uri_as_browser, NULL, NULL,
-                                                done_cb, &connected);
-  account = bk_office365_calendar_strategy_connect_finish (fixture->strategy, wait_for (&connected), &error);
+  bk_calendar_strategy_connect_async (BK_CALENDAR_STRATEGY (fixture->strategy), open_uri_as_browser, NULL, NULL,
+                                      done_cb, &connected);
+  account = bk_calendar_strategy_connect_finish (BK_CALENDAR_STRATEGY (fixture->strategy), wait_for (&connected), &error);
   g_assert_no_error (error);
   calendars = bk_store_list_calendars (fixture->store, BK_PROVIDER_OFFICE365, &error);
   g_assert_no_error (error);
