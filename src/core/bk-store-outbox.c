@@ -71,28 +71,35 @@ bk_outbox_entry_free (BkOutboxEntry *self)
 /* Sync state                                                               */
 
 char *
-bk_store_get_sync_state (BkStore     *self,
-                         const char  *key,
-                         GError     **error)
+_bk_store_query_text (BkStore     *self,
+                      const char  *sql,
+                      const char  *param,
+                      GError     **error)
 {
-  g_autoptr(BkCachedStmt) stmt = NULL;
+  g_autoptr(BkCachedStmt) stmt = _bk_store_stmt (self, sql, error);
   int rc;
 
-  g_return_val_if_fail (BK_IS_STORE (self), NULL);
-  g_return_val_if_fail (key != NULL, NULL);
-  g_return_val_if_fail (error == NULL || *error == NULL, NULL);
-
-  if ((stmt = _bk_store_stmt (self, get_sync_state_sql, error)) == NULL)
+  if (stmt == NULL)
     return NULL;
-
-  sqlite3_bind_text (stmt, 1, key, -1, SQLITE_STATIC);
+  sqlite3_bind_text (stmt, 1, param, -1, SQLITE_STATIC);
   rc = sqlite3_step (stmt);
   if (rc == SQLITE_ROW)
     return g_strdup ((const char *) sqlite3_column_text (stmt, 0));
   if (rc != SQLITE_DONE)
     _bk_store_set_sql_error (self, error);
-
   return NULL;
+}
+
+char *
+bk_store_get_sync_state (BkStore     *self,
+                         const char  *key,
+                         GError     **error)
+{
+  g_return_val_if_fail (BK_IS_STORE (self), NULL);
+  g_return_val_if_fail (key != NULL, NULL);
+  g_return_val_if_fail (error == NULL || *error == NULL, NULL);
+
+  return _bk_store_query_text (self, get_sync_state_sql, key, error);
 }
 
 gboolean

@@ -67,6 +67,13 @@ gboolean      _bk_store_upsert_appointment    (BkStore       *self,
                                                gint64         now,
                                                GError       **error);
 
+/* The first column of the first row of @sql with ?1 = @param, as a new
+ * string; NULL when there is no row (or a NULL value), or with @error. */
+char         *_bk_store_query_text        (BkStore       *self,
+                                           const char    *sql,
+                                           const char    *param,
+                                           GError       **error);
+
 /* Queues an outbox entry inside the caller's transaction (a key already
  * queued is not queued twice); the entry's seq, or 0 with @error. */
 gint64        _bk_store_outbox_push_in_transaction (BkStore     *self,

@@ -387,22 +387,11 @@ bk_store_get_refusal (BkStore     *self,
                       const char  *appointment_id,
                       GError     **error)
 {
-  g_autoptr(BkCachedStmt) stmt = NULL;
-  int rc;
-
   g_return_val_if_fail (BK_IS_STORE (self), NULL);
   g_return_val_if_fail (appointment_id != NULL, NULL);
   g_return_val_if_fail (error == NULL || *error == NULL, NULL);
 
-  if ((stmt = _bk_store_stmt (self, get_refusal_sql, error)) == NULL)
-    return NULL;
-  sqlite3_bind_text (stmt, 1, appointment_id, -1, SQLITE_STATIC);
-  rc = sqlite3_step (stmt);
-  if (rc == SQLITE_ROW)
-    return g_strdup ((const char *) sqlite3_column_text (stmt, 0));
-  if (rc != SQLITE_DONE)
-    _bk_store_set_sql_error (self, error);
-  return NULL;
+  return _bk_store_query_text (self, get_refusal_sql, appointment_id, error);
 }
 
 guint

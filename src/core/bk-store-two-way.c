@@ -39,9 +39,6 @@ static const char delete_state_sql[] =
 static const char set_conflict_sql[] =
   "UPDATE appointments SET conflict = ?2 WHERE id = ?1";
 
-static const char get_state_sql[] =
-  "SELECT value FROM sync_state WHERE key = ?1";
-
 BkAppointment *
 bk_store_find_appointment_by_event (BkStore     *self,
                                     const char  *event_id,
@@ -176,22 +173,12 @@ bk_store_dup_conflicts (BkStore     *self,
                         const char  *appointment_id,
                         GError     **error)
 {
-  g_autoptr(BkCachedStmt) stmt = NULL;
   g_autofree char *key = NULL;
-  int rc;
 
   g_return_val_if_fail (BK_IS_STORE (self), NULL);
   g_return_val_if_fail (appointment_id != NULL, NULL);
   g_return_val_if_fail (error == NULL || *error == NULL, NULL);
 
   key = g_strconcat (CONFLICT_PREFIX, appointment_id, NULL);
-  if ((stmt = _bk_store_stmt (self, get_state_sql, error)) == NULL)
-    return NULL;
-  sqlite3_bind_text (stmt, 1, key, -1, SQLITE_STATIC);
-  rc = sqlite3_step (stmt);
-  if (rc == SQLITE_ROW)
-    return g_strdup ((const char *) sqlite3_column_text (stmt, 0));
-  if (rc != SQLITE_DONE)
-    _bk_store_set_sql_error (self, error);
-  return NULL;
+  return bk_store_get_sync_state (self, key, error);
 }
