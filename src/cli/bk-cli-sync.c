@@ -243,6 +243,10 @@ print_report (const BkSyncReport *report)
   else
     g_print ("%s\n", _("Slots unchanged; nothing published."));
   g_print (ngettext ("%u request made.\n", "%u requests made.\n", report->requests), report->requests);
+  /* only a calendar source has a calendar service to ask */
+  if (report->calendar_requests > 0)
+    g_print (ngettext ("%u calendar request made.\n", "%u calendar requests made.\n",
+                       report->calendar_requests), report->calendar_requests);
 }
 
 int

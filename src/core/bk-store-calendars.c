@@ -11,7 +11,11 @@
  * forgets a calendar's times and windows), so the plain queries of
  * bk-store-appointments.c see what blocks. They do not know the
  * tentative/oof policy and count those times too, which errs on the safe
- * side; bk_store_list_calendar_busy() applies the policy. */
+ * side; bk_store_list_calendar_busy() applies the policy.
+ *
+ * Busy times carry the event (occurrence) id when the provider gives one
+ * (Office 365), so that delta rounds (bk-store-busy-delta.c) can update the
+ * cache event by event. */
 #define G_LOG_DOMAIN "bk-store"
 
 #include "config.h"
@@ -112,7 +116,8 @@ static const char set_destination_sql[] =
 static const char delete_busy_sql[] =
   "DELETE FROM busy_intervals WHERE calendar_id = ?3 AND start_at < ?2 AND end_at > ?1";
 static const char insert_busy_sql[] =
-  "INSERT INTO busy_intervals (calendar_id, start_at, end_at, show_as) VALUES (?1, ?2, ?3, ?4)";
+  "INSERT INTO busy_intervals (calendar_id, start_at, end_at, show_as, event_id)"
+  " VALUES (?1, ?2, ?3, ?4, ?5)";
 /* a calendar that no longer blocks keeps no busy times, so the plain
  * queries of bk-store-appointments.c see only selected calendars */
 static const char forget_unselected_busy_sql[] =
@@ -131,7 +136,7 @@ static const char insert_coverage_sql[] =
 static const char list_selected_sql[] =
   "SELECT id FROM calendars WHERE provider = ?1 AND selected = 1 ORDER BY id";
 static const char list_calendar_busy_sql[] =
-  "SELECT b.start_at, b.end_at, b.show_as, c.remote_id, c.name, c.color"
+  "SELECT b.start_at, b.end_at, b.show_as, c.remote_id, c.name, c.color, b.event_id"
   " FROM busy_intervals b"
   " JOIN calendars c ON c.id = b.calendar_id"
   " JOIN integrations i ON i.provider = c.provider"
@@ -225,6 +230,7 @@ bk_busy_time_copy (const BkBusyTime *self)
   copy->calendar_name = g_strdup (self->calendar_name);
   copy->calendar_color = g_strdup (self->calendar_color);
   copy->reason = g_strdup (self->reason);
+  copy->event_id = g_strdup (self->event_id);
   return copy;
 }
 
@@ -238,6 +244,7 @@ bk_busy_time_free (BkBusyTime *self)
   g_free (self->calendar_name);
   g_free (self->calendar_color);
   g_free (self->reason);
+  g_free (self->event_id);
   g_free (self);
 }
 
@@ -342,13 +349,12 @@ exec_in_transaction (BkStore       *self,
   return _bk_store_commit (self, error);
 }
 
-/* The local row id of a calendar, or 0 with BK_STORE_ERROR_NOT_FOUND. */
-static gint64
-find_calendar (BkStore     *self,
-               const char  *provider,
-               const char  *remote_id,
-               gboolean    *out_can_edit,
-               GError     **error)
+gint64
+_bk_store_find_calendar (BkStore     *self,
+                         const char  *provider,
+                         const char  *remote_id,
+                         gboolean    *out_can_edit,
+                         GError     **error)
 {
   g_autoptr(BkCachedStmt) stmt = _bk_store_stmt (self, find_calendar_sql, error);
   int rc;
@@ -719,7 +725,7 @@ set_destination (BkStore     *self,
   gboolean can_edit = FALSE;
   gint64 id;
 
-  if ((id = find_calendar (self, provider, destination, &can_edit, error)) == 0)
+  if ((id = _bk_store_find_calendar (self, provider, destination, &can_edit, error)) == 0)
     return FALSE;
   if (!can_edit)
     {
@@ -745,6 +751,7 @@ bk_store_select_calendars (BkStore            *self,
 {
   g_autoptr(BkCachedStmt) unselect = NULL;
   g_autoptr(BkCachedStmt) forget = NULL;
+  g_autoptr(GArray) before = NULL;
 
   g_return_val_if_fail (BK_IS_STORE (self), FALSE);
   g_return_val_if_fail (remote_ids != NULL, FALSE);
@@ -754,12 +761,13 @@ bk_store_select_calendars (BkStore            *self,
       !_bk_store_begin (self, error))
     return FALSE;
 
-  if (!run_provider_stmt (self, unselect, provider, error))
+  if ((before = _bk_store_list_selected_ids (self, provider, error)) == NULL ||
+      !run_provider_stmt (self, unselect, provider, error))
     goto fail;
   for (guint i = 0; remote_ids[i] != NULL; i++)
     {
       g_autoptr(BkCachedStmt) select = NULL;
-      gint64 id = find_calendar (self, provider, remote_ids[i], NULL, error);
+      gint64 id = _bk_store_find_calendar (self, provider, remote_ids[i], NULL, error);
 
       if (id == 0 || (select = _bk_store_stmt (self, select_one_sql, error)) == NULL)
         goto fail;
@@ -774,7 +782,8 @@ bk_store_select_calendars (BkStore            *self,
     goto fail;
   g_clear_pointer (&forget, _bk_cached_stmt_release);
   if ((forget = _bk_store_stmt (self, forget_unselected_coverage_sql, error)) == NULL ||
-      !run_provider_stmt (self, forget, provider, error))
+      !run_provider_stmt (self, forget, provider, error) ||
+      !_bk_store_forget_changed_deltas (self, provider, before, error))
     goto fail;
 
   return _bk_store_commit (self, error);
@@ -808,13 +817,13 @@ insert_coverage (BkStore  *self,
 
 /* Older reads keep only the parts outside [from, to); the new read covers
  * the window. */
-static gboolean
-record_coverage (BkStore  *self,
-                 gint64    calendar_id,
-                 gint64    from,
-                 gint64    to,
-                 gint64    read_at,
-                 GError  **error)
+gboolean
+_bk_store_record_coverage (BkStore  *self,
+                           gint64    calendar_id,
+                           gint64    from,
+                           gint64    to,
+                           gint64    read_at,
+                           GError  **error)
 {
   g_autoptr(GArray) old = g_array_new (FALSE, FALSE, sizeof (gint64) * 3);
   g_autoptr(BkCachedStmt) list = _bk_store_stmt (self, list_coverage_sql, error);
@@ -856,11 +865,11 @@ record_coverage (BkStore  *self,
   return insert_coverage (self, calendar_id, from, to, read_at, error);
 }
 
-static gboolean
-insert_busy (BkStore     *self,
-             gint64       calendar_id,
-             GPtrArray   *busy,
-             GError     **error)
+gboolean
+_bk_store_insert_busy (BkStore     *self,
+                       gint64       calendar_id,
+                       GPtrArray   *busy,
+                       GError     **error)
 {
   for (guint i = 0; i < busy->len; i++)
     {
@@ -877,6 +886,8 @@ insert_busy (BkStore     *self,
       /* the v1 column knows no "unknown"; it blocks exactly like busy */
       sqlite3_bind_text (stmt, 4, g_strcmp0 (time->show_as, "unknown") == 0 ? "busy" : time->show_as,
                          -1, SQLITE_TRANSIENT);
+      if (time->event_id != NULL)
+        sqlite3_bind_text (stmt, 5, time->event_id, -1, SQLITE_TRANSIENT);
       if (!_bk_store_step_done (self, stmt, error))
         return FALSE;
     }
@@ -909,15 +920,15 @@ bk_store_replace_busy (BkStore     *self,
   if (!check_provider (provider, error) || !_bk_store_begin (self, error))
     return FALSE;
 
-  if ((calendar_id = find_calendar (self, provider, remote_id, NULL, error)) == 0 ||
+  if ((calendar_id = _bk_store_find_calendar (self, provider, remote_id, NULL, error)) == 0 ||
       (del = _bk_store_stmt (self, delete_busy_sql, error)) == NULL)
     goto fail;
   sqlite3_bind_int64 (del, 1, from);
   sqlite3_bind_int64 (del, 2, to);
   sqlite3_bind_int64 (del, 3, calendar_id);
   if (!_bk_store_step_done (self, del, error) ||
-      !insert_busy (self, calendar_id, busy, error) ||
-      !record_coverage (self, calendar_id, from, to, read_at, error))
+      !_bk_store_insert_busy (self, calendar_id, busy, error) ||
+      !_bk_store_record_coverage (self, calendar_id, from, to, read_at, error))
     goto fail;
 
   return _bk_store_commit (self, error);
@@ -957,6 +968,7 @@ bk_store_list_calendar_busy (BkStore     *self,
       time->calendar_id = g_strdup (column_text (stmt, 3));
       time->calendar_name = g_strdup (column_text (stmt, 4));
       time->calendar_color = g_strdup (column_text (stmt, 5));
+      time->event_id = g_strdup (column_text (stmt, 6));
       g_ptr_array_add (busy, time);
     }
   if (rc != SQLITE_DONE)

@@ -84,5 +84,43 @@ gint64        _bk_store_outbox_push_in_transaction (BkStore     *self,
 
 /* Version 1 → 2 (calendar sources), defined in bk-store-calendars.c. */
 extern const char _bk_store_schema_v2[];
+/* Version 2 → 3 (busy times by event id, delta links with the calendar),
+ * defined in bk-store-busy-delta.c. */
+extern const char _bk_store_schema_v3[];
+
+/* bk-store-calendars.c, inside the caller's transaction: the local row id
+ * of a calendar (0 with BK_STORE_ERROR_NOT_FOUND); inserting busy times
+ * (with their event ids); recording [from, to) as read at @read_at. */
+gint64        _bk_store_find_calendar     (BkStore       *self,
+                                           const char    *provider,
+                                           const char    *remote_id,
+                                           gboolean      *out_can_edit,
+                                           GError       **error);
+gboolean      _bk_store_insert_busy       (BkStore       *self,
+                                           gint64         calendar_id,
+                                           GPtrArray     *busy,
+                                           GError       **error);
+gboolean      _bk_store_record_coverage   (BkStore       *self,
+                                           gint64         calendar_id,
+                                           gint64         from,
+                                           gint64         to,
+                                           gint64         read_at,
+                                           GError       **error);
+/* bk-store-busy-delta.c, for bk_store_select_calendars(): the local ids
+ * (gint64) of @provider's selected calendars, and forgetting the delta link
+ * of every calendar whose selection differs from @before. */
+GArray       *_bk_store_list_selected_ids (BkStore       *self,
+                                           const char    *provider,
+                                           GError       **error);
+gboolean      _bk_store_forget_changed_deltas (BkStore   *self,
+                                           const char    *provider,
+                                           GArray        *before,
+                                           GError       **error);
+/* bk-store-two-way.c: queues one calendar change (an outbox entry, its
+ * appointment marked pending) inside the caller's transaction. */
+gboolean      _bk_store_push_calendar_change (BkStore             *self,
+                                              const BkOutboxEntry *entry,
+                                              gint64               now,
+                                              GError             **error);
 
 G_END_DECLS

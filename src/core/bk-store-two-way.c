@@ -68,11 +68,11 @@ bk_store_find_appointment_by_event (BkStore     *self,
   return bk_store_get_appointment (self, id, error);
 }
 
-static gboolean
-push_entry (BkStore             *self,
-            const BkOutboxEntry *entry,
-            gint64               now,
-            GError             **error)
+gboolean
+_bk_store_push_calendar_change (BkStore             *self,
+                                const BkOutboxEntry *entry,
+                                gint64               now,
+                                GError             **error)
 {
   g_autoptr(BkCachedStmt) push = _bk_store_stmt (self, push_sql, error);
   g_autoptr(BkCachedStmt) mark = NULL;
@@ -123,7 +123,7 @@ bk_store_queue_calendar_changes (BkStore     *self,
   if (!_bk_store_begin (self, error))
     return FALSE;
   for (guint i = 0; i < entries->len; i++)
-    if (!push_entry (self, g_ptr_array_index (entries, i), now, error))
+    if (!_bk_store_push_calendar_change (self, g_ptr_array_index (entries, i), now, error))
       {
         _bk_store_rollback (self);
         return FALSE;

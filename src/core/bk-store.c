@@ -109,6 +109,7 @@ static const char schema_v1[] =
 static const char * const migrations[BK_STORE_SCHEMA_VERSION] = {
   schema_v1,
   _bk_store_schema_v2,
+  _bk_store_schema_v3,
 };
 
 typedef enum

@@ -18,7 +18,7 @@ typedef enum
 } BkStoreError;
 
 /* The schema version this binary writes (PRAGMA user_version). */
-#define BK_STORE_SCHEMA_VERSION 2
+#define BK_STORE_SCHEMA_VERSION 3
 
 #define BK_TYPE_STORE (bk_store_get_type ())
 
@@ -221,6 +221,9 @@ typedef struct
   char   *calendar_color;
   char   *reason;           /* set when the time is blocked because the
                              * calendar could not be read (fail closed) */
+  char   *event_id;         /* the event (occurrence) it comes from, when the
+                             * provider says (Office 365); NULL for Google's
+                             * freeBusy */
 } BkBusyTime;
 
 #define BK_TYPE_BUSY_TIME (bk_busy_time_get_type ())
@@ -314,8 +317,9 @@ gboolean             bk_store_select_calendars    (BkStore             *self,
  * its cached busy times overlapping the window are replaced by @busy (a
  * GPtrArray of BkBusyTime; show_as busy/oof/tentative/unknown only — free
  * times are not kept) and the window is recorded as covered. Only selected
- * calendars keep busy times: bk_store_select_calendars() forgets the times
- * and windows of the others. bk_store_list_busy() and
+ * calendars keep busy times: bk_store_select_calendars() forgets the times,
+ * windows and delta links of the others (and the delta link of a calendar
+ * selected anew). Each time's event_id (may be NULL) is kept. bk_store_list_busy() and
  * bk_store_load_busy_and_booked() count every cached time (tentative and
  * oof included whatever the policy). */
 gboolean             bk_store_replace_busy        (BkStore             *self,
@@ -344,8 +348,59 @@ GArray              *bk_store_list_uncovered      (BkStore             *self,
                                                    gint64              *out_oldest_read,
                                                    GError             **error);
 
+/* A calendar's delta link (Office 365 calendarView/delta) and the window
+ * its rounds cover, kept with the calendar: forgotten with it and whenever
+ * its selection changes (a new link must start with a full round). */
+typedef struct
+{
+  char   *link;   /* NULL: the next round is a full one */
+  gint64  from;   /* the window fixed by the round that started the link; */
+  gint64  to;     /* both 0 when unknown (a link from schema version 2) */
+} BkCalendarDelta;
+
+void                 bk_calendar_delta_free       (BkCalendarDelta     *self);
+
+/* @remote_id's delta state (never NULL; link NULL when there is none). */
+BkCalendarDelta     *bk_store_get_calendar_delta  (BkStore             *self,
+                                                   const char          *provider,
+                                                   const char          *remote_id,
+                                                   GError             **error);
+/* Sets (or with @link NULL forgets) @remote_id's delta link and window. */
+gboolean             bk_store_set_calendar_delta  (BkStore             *self,
+                                                   const char          *provider,
+                                                   const char          *remote_id,
+                                                   const char          *link,
+                                                   gint64               from,
+                                                   gint64               to,
+                                                   GError             **error);
+/* One delta round of calendar @remote_id over the window [from, to), read
+ * at @read_at, in one transaction:
+ * - busy times (only when the calendar is selected): a @full_round replaces
+ *   every cached time overlapping the window with @busy; a later round
+ *   drops the cached times of the events named in @changed_ids (removed or
+ *   changed: every id the round named) and adds @busy (BkBusyTime with
+ *   event_id; free and cancelled events are not in it). Either way the
+ *   window is recorded as covered at @read_at. Applying a round twice
+ *   leaves the same cache (by event id).
+ * - @entries (BkOutboxEntry, may be NULL): calendar changes for the
+ *   backend, queued as bk_store_queue_calendar_changes() does;
+ * - the new @link (NULL forgets it) with the window. */
+gboolean             bk_store_apply_busy_round    (BkStore             *self,
+                                                   const char          *provider,
+                                                   const char          *remote_id,
+                                                   gboolean             full_round,
+                                                   gint64               from,
+                                                   gint64               to,
+                                                   const char * const  *changed_ids,
+                                                   GPtrArray           *busy,
+                                                   GPtrArray           *entries,
+                                                   const char          *link,
+                                                   gint64               read_at,
+                                                   GError             **error);
+
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (BkCalendar, bk_calendar_free)
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (BkBusyTime, bk_busy_time_free)
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (BkCalendarDelta, bk_calendar_delta_free)
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (BkIntegration, bk_integration_free)
 
 /* End of the calendar sources section.                                    */

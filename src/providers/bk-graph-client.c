@@ -7,12 +7,14 @@
  *   token is invalidated and the call made once more with a fresh one.
  * - Lists follow @odata.nextLink to the end, but only on the Graph server we
  *   were given, so the token never travels elsewhere.
- * - calendarView asks for UTC (Prefer: outlook.timezone="UTC") and the
- *   largest page, and reads every time as its (dateTime, timeZone) pair,
- *   never by appending "Z": all-day events come back in their own zone, and
- *   Windows zone names are mapped to IANA ones.
+ * - Times are read as their (dateTime, timeZone) pair, never by appending
+ *   "Z": all-day events come back in their own zone, and Windows zone names
+ *   are mapped to IANA ones.
  * - A Graph error body becomes "code: message"; the request's token is never
- *   part of any message. */
+ *   part of any message.
+ * - calendarView is in bk-graph-client-busy.c, calendarView/delta in
+ *   bk-graph-client-delta.c (the paging and calls they share:
+ *   bk-graph-client-private.h). */
 
 #define G_LOG_DOMAIN "bk-graph"
 
@@ -21,11 +23,9 @@
 #include <glib/gi18n.h>
 #include <stdio.h>
 
-#include "bk-graph-client.h"
+#include "bk-graph-client-private.h"
 #include "bk-time.h"
 #include "bk-token-store.h"
-
-#define CALENDAR_VIEW_SELECT "start,end,showAs,isAllDay,isCancelled"
 
 struct _BkGraphClient
 {
@@ -386,8 +386,8 @@ call_finish (BkGraphClient  *self,
 #define new_request(self, method, ...) \
   bk_http_request_new_for_path ((method), (self)->graph_url, __VA_ARGS__)
 
-static char *
-escape_segment (const char *id)
+char *
+_bk_graph_escape_segment (const char *id)
 {
   return g_uri_escape_string (id, NULL, FALSE);
 }
@@ -395,26 +395,10 @@ escape_segment (const char *id)
 /* ---------------------------------------------------------------------- */
 /* Paging                                                                 */
 
-typedef gboolean (*CollectFunc) (JsonObject  *item,
-                                 gpointer     user_data,
-                                 GError     **error);
-
-typedef struct
-{
-  char        *prefer;
-  CollectFunc  collect;
-  void       (*page_done) (gpointer collect_data);
-  gpointer     collect_data;
-  GDestroyNotify collect_free;
-  guint        pages;
-  char        *next_url;
-  char        *delta_link;  /* calendarView/delta: the last page's */
-} Pager;
-
 static void
 pager_free (gpointer data)
 {
-  Pager *pager = data;
+  BkGraphPager *pager = data;
 
   g_free (pager->prefer);
   g_free (pager->next_url);
@@ -426,9 +410,9 @@ pager_free (gpointer data)
 
 /* A next page must come from the Graph server we were given, or the bearer
  * token would travel wherever a response pointed. */
-static gboolean
-same_origin (const char *base,
-             const char *uri)
+gboolean
+_bk_graph_same_origin (const char *base,
+                       const char *uri)
 {
   g_autoptr(GUri) a = g_uri_parse (base, G_URI_FLAGS_NONE, NULL);
   g_autoptr(GUri) b = g_uri_parse (uri, G_URI_FLAGS_ENCODED, NULL);
@@ -442,7 +426,7 @@ same_origin (const char *base,
 
 static gboolean
 collect_page (BkGraphClient  *self,
-              Pager          *pager,
+              BkGraphPager          *pager,
               JsonNode       *page,
               GError        **error)
 {
@@ -469,7 +453,7 @@ collect_page (BkGraphClient  *self,
 
   g_clear_pointer (&pager->next_url, g_free);
   next = json_object_get_string_member_with_default (object, "@odata.nextLink", NULL);
-  if (next != NULL && !same_origin (self->graph_url, next))
+  if (next != NULL && !_bk_graph_same_origin (self->graph_url, next))
     {
       g_set_error_literal (error, BK_GRAPH_ERROR, BK_GRAPH_ERROR_BAD_RESPONSE,
                            _("Microsoft Graph pointed the next page to another server; Bookable did not follow it."));
@@ -493,7 +477,7 @@ page_cb (GObject      *object,
 {
   g_autoptr(GTask) task = user_data;
   BkGraphClient *self = BK_GRAPH_CLIENT (object);
-  Pager *pager = g_task_get_task_data (task);
+  BkGraphPager *pager = g_task_get_task_data (task);
   g_autoptr(GError) error = NULL;
   g_autoptr(JsonNode) page = call_finish (self, result, &error);
 
@@ -514,7 +498,7 @@ static void
 fetch_page (GTask *task)
 {
   BkGraphClient *self = g_task_get_source_object (task);
-  Pager *pager = g_task_get_task_data (task);
+  BkGraphPager *pager = g_task_get_task_data (task);
   g_autoptr(BkHttpRequest) request = bk_http_request_new ("GET", pager->next_url);
 
   if (pager->prefer != NULL)
@@ -523,20 +507,20 @@ fetch_page (GTask *task)
 }
 
 /* Fetches @first_url and every next page, calling @collect on each item.
- * The task's result is a boolean; its task data is the Pager. */
-static GTask *
-fetch_all (BkGraphClient       *self,
-           char                *first_url,
-           const char          *prefer,
-           CollectFunc          collect,
-           gpointer             collect_data,
-           GDestroyNotify       collect_free,
-           GCancellable        *cancellable,
-           GAsyncReadyCallback  callback,
-           gpointer             user_data)
+ * The task's result is a boolean; its task data is the BkGraphPager. */
+GTask *
+_bk_graph_fetch_all (BkGraphClient       *self,
+                     char                *first_url,
+                     const char          *prefer,
+                     BkGraphCollectFunc   collect,
+                     gpointer             collect_data,
+                     GDestroyNotify       collect_free,
+                     GCancellable        *cancellable,
+                     GAsyncReadyCallback  callback,
+                     gpointer             user_data)
 {
   GTask *task = g_task_new (self, cancellable, callback, user_data);
-  Pager *pager = g_new0 (Pager, 1);
+  BkGraphPager *pager = g_new0 (BkGraphPager, 1);
 
   pager->next_url = first_url;
   pager->prefer = g_strdup (prefer);
@@ -605,6 +589,18 @@ bk_graph_client_get_graph_url (BkGraphClient *self)
   g_return_val_if_fail (BK_IS_GRAPH_CLIENT (self), NULL);
 
   return self->graph_url;
+}
+
+const char *
+_bk_graph_client_get_url (BkGraphClient *self)
+{
+  return self->graph_url;
+}
+
+guint
+_bk_graph_client_get_page_size (BkGraphClient *self)
+{
+  return self->page_size;
 }
 
 guint64
@@ -716,7 +712,7 @@ bk_graph_client_list_calendars_async (BkGraphClient       *self,
   g_return_if_fail (BK_IS_GRAPH_CLIENT (self));
 
   calendars = g_ptr_array_new_with_free_func ((GDestroyNotify) bk_calendar_free);
-  task = fetch_all (self,
+  task = _bk_graph_fetch_all (self,
                     g_strconcat (self->graph_url,
                                  "/me/calendars?$select=name,color,hexColor,canEdit,isDefaultCalendar",
                                  NULL),
@@ -730,7 +726,7 @@ bk_graph_client_list_calendars_finish (BkGraphClient  *self,
                                        GAsyncResult   *result,
                                        GError        **error)
 {
-  Pager *pager;
+  BkGraphPager *pager;
 
   g_return_val_if_fail (g_task_is_valid (result, self), NULL);
 
@@ -738,183 +734,6 @@ bk_graph_client_list_calendars_finish (BkGraphClient  *self,
     return NULL;
   pager = g_task_get_task_data (G_TASK (result));
   return g_ptr_array_ref (pager->collect_data);
-}
-
-/* ---------------------------------------------------------------------- */
-/* calendarView                                                           */
-
-void
-bk_graph_busy_read_free (BkGraphBusyRead *read)
-{
-  if (read == NULL)
-    return;
-  g_clear_pointer (&read->busy, g_ptr_array_unref);
-  g_clear_error (&read->error);
-  g_free (read);
-}
-
-typedef struct
-{
-  GPtrArray *busy;
-  gint64     from;
-  gint64     to;
-  gint64     last_start;   /* the latest start seen on a complete page */
-  gint64     page_last_start;
-} BusyCollect;
-
-static void
-busy_collect_free (gpointer data)
-{
-  BusyCollect *collect = data;
-
-  g_ptr_array_unref (collect->busy);
-  g_free (collect);
-}
-
-/* busy, oof, tentative and unknown may block (the policy for tentative and
- * oof is applied when slots are computed); free and workingElsewhere never
- * do, nor cancelled events. A missing or new showAs blocks: never offer
- * time by mistake. */
-static const char *
-blocking_show_as (JsonObject *item)
-{
-  const char *show_as = json_object_get_string_member_with_default (item, "showAs", "busy");
-
-  if (json_object_get_boolean_member_with_default (item, "isCancelled", FALSE) ||
-      g_strcmp0 (show_as, "free") == 0 || g_strcmp0 (show_as, "workingElsewhere") == 0)
-    return NULL;
-  if (g_str_equal (show_as, "busy") || g_str_equal (show_as, "oof") ||
-      g_str_equal (show_as, "tentative"))
-    return show_as;
-  return "unknown";
-}
-
-static gboolean
-collect_busy (JsonObject  *item,
-              gpointer     user_data,
-              GError     **error)
-{
-  BusyCollect *collect = user_data;
-  const char *show_as;
-  gint64 start, end;
-
-  if (!bk_graph_parse_date_time_zone (json_object_get_object_member (item, "start"), &start, error) ||
-      !bk_graph_parse_date_time_zone (json_object_get_object_member (item, "end"), &end, error))
-    return FALSE;
-  collect->page_last_start = MAX (collect->page_last_start, start);
-  if ((show_as = blocking_show_as (item)) == NULL || end <= start)
-    return TRUE;
-  g_ptr_array_add (collect->busy, bk_busy_time_new (start, end, show_as));
-  return TRUE;
-}
-
-/* What a failed read still proves: calendarView is ordered by start, so every
- * event starting before the last start of the last complete page was seen.
- * A day is kept back because an all-day event is ordered by its own zone's
- * wall time, which may be up to 14 hours off its instant. */
-static gint64
-complete_until (const BusyCollect *collect,
-                guint              pages)
-{
-  if (pages == 0 || collect->last_start == G_MININT64)
-    return collect->from;
-  return CLAMP (collect->last_start - 86400, collect->from, collect->to);
-}
-
-static void
-busy_page_cb (GObject      *object,
-              GAsyncResult *result,
-              gpointer      user_data)
-{
-  g_autoptr(GTask) task = user_data;
-  g_autoptr(GError) error = NULL;
-  GTask *pages = G_TASK (result);
-  Pager *pager = g_task_get_task_data (pages);
-  BusyCollect *collect = pager->collect_data;
-  BkGraphBusyRead *read;
-
-  g_task_propagate_boolean (pages, &error);
-  if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
-    {
-      g_task_return_error (task, g_steal_pointer (&error));
-      return;
-    }
-
-  read = g_new0 (BkGraphBusyRead, 1);
-  read->busy = g_ptr_array_ref (collect->busy);
-  read->pages = pager->pages;
-  read->complete_until = error ? complete_until (collect, pager->pages) : collect->to;
-  read->error = g_steal_pointer (&error);
-  g_task_return_pointer (task, read, (GDestroyNotify) bk_graph_busy_read_free);
-}
-
-/* The page's last start only counts once the whole page was read, so a page
- * that failed halfway proves nothing. */
-static void
-busy_page_done (gpointer data)
-{
-  BusyCollect *collect = data;
-
-  collect->last_start = MAX (collect->last_start, collect->page_last_start);
-}
-
-void
-bk_graph_client_read_busy_async (BkGraphClient       *self,
-                                 const char          *calendar_id,
-                                 gint64               from,
-                                 gint64               to,
-                                 GCancellable        *cancellable,
-                                 GAsyncReadyCallback  callback,
-                                 gpointer             user_data)
-{
-  g_autoptr(GTask) task = NULL;
-  g_autoptr(GTask) pages = NULL;
-  g_autofree char *id = NULL;
-  g_autofree char *start = NULL;
-  g_autofree char *end = NULL;
-  g_autofree char *start_q = NULL;
-  g_autofree char *end_q = NULL;
-  g_autofree char *prefer = NULL;
-  BusyCollect *collect;
-
-  g_return_if_fail (BK_IS_GRAPH_CLIENT (self));
-  g_return_if_fail (calendar_id != NULL);
-  g_return_if_fail (from < to);
-
-  task = g_task_new (self, cancellable, callback, user_data);
-  g_task_set_source_tag (task, bk_graph_client_read_busy_async);
-
-  id = escape_segment (calendar_id);
-  start = bk_graph_format_instant (from);
-  end = bk_graph_format_instant (to);
-  start_q = g_uri_escape_string (start, NULL, FALSE);
-  end_q = g_uri_escape_string (end, NULL, FALSE);
-  prefer = g_strdup_printf ("outlook.timezone=\"UTC\", odata.maxpagesize=%u", self->page_size);
-
-  collect = g_new0 (BusyCollect, 1);
-  collect->busy = g_ptr_array_new_with_free_func ((GDestroyNotify) bk_busy_time_free);
-  collect->from = from;
-  collect->to = to;
-  collect->last_start = G_MININT64;
-  collect->page_last_start = G_MININT64;
-
-  pages = fetch_all (self,
-                     g_strdup_printf ("%s/me/calendars/%s/calendarView?startDateTime=%s&endDateTime=%s"
-                                      "&$select=" CALENDAR_VIEW_SELECT "&$orderby=start/dateTime",
-                                      self->graph_url, id, start_q, end_q),
-                     prefer, collect_busy, collect, busy_collect_free,
-                     cancellable, busy_page_cb, g_steal_pointer (&task));
-  ((Pager *) g_task_get_task_data (pages))->page_done = busy_page_done;
-}
-
-BkGraphBusyRead *
-bk_graph_client_read_busy_finish (BkGraphClient  *self,
-                                  GAsyncResult   *result,
-                                  GError        **error)
-{
-  g_return_val_if_fail (g_task_is_valid (result, self), NULL);
-
-  return g_task_propagate_pointer (G_TASK (result), error);
 }
 
 /* ---------------------------------------------------------------------- */
@@ -935,7 +754,7 @@ bk_graph_client_create_event_async (BkGraphClient       *self,
   g_return_if_fail (calendar_id != NULL);
   g_return_if_fail (event != NULL);
 
-  id = escape_segment (calendar_id);
+  id = _bk_graph_escape_segment (calendar_id);
   request = new_request (self, "POST", "/me/calendars/%s/events", id);
   bk_http_request_set_json (request, event);
   /* the event's transactionId makes Graph return the first event again
@@ -981,7 +800,7 @@ bk_graph_client_update_event_async (BkGraphClient       *self,
   g_return_if_fail (event_id != NULL);
   g_return_if_fail (changes != NULL);
 
-  id = escape_segment (event_id);
+  id = _bk_graph_escape_segment (event_id);
   request = new_request (self, "PATCH", "/me/events/%s", id);
   bk_http_request_set_json (request, changes);
   bk_http_request_set_idempotent (request, TRUE);
@@ -1014,7 +833,7 @@ bk_graph_client_delete_event_async (BkGraphClient       *self,
   g_return_if_fail (BK_IS_GRAPH_CLIENT (self));
   g_return_if_fail (event_id != NULL);
 
-  id = escape_segment (event_id);
+  id = _bk_graph_escape_segment (event_id);
   request = new_request (self, "DELETE", "/me/events/%s", id);
   bk_http_request_set_idempotent (request, TRUE);
   call_async (self, request, TRUE, cancellable, callback, user_data);
@@ -1026,157 +845,4 @@ bk_graph_client_delete_event_finish (BkGraphClient  *self,
                                      GError        **error)
 {
   return bk_graph_client_update_event_finish (self, result, error);
-}
-
-/* ---------------------------------------------------------------------- */
-/* calendarView/delta (two-way sync)                                      */
-
-void
-bk_graph_delta_free (BkGraphDelta *delta)
-{
-  if (delta == NULL)
-    return;
-  g_clear_pointer (&delta->items, g_ptr_array_unref);
-  g_free (delta->delta_link);
-  g_free (delta);
-}
-
-typedef struct
-{
-  char         *calendar_id;
-  gint64        from;
-  gint64        to;
-  BkGraphDelta *delta;
-  gboolean      from_link;   /* this round follows a stored delta link */
-} DeltaRead;
-
-static void
-delta_read_free (gpointer data)
-{
-  DeltaRead *state = data;
-
-  g_free (state->calendar_id);
-  bk_graph_delta_free (state->delta);
-  g_free (state);
-}
-
-static gboolean
-collect_delta_item (JsonObject  *item,
-                    gpointer     user_data,
-                    GError     **error)
-{
-  g_ptr_array_add (user_data, json_object_ref (item));
-  return TRUE;
-}
-
-static void start_delta_round (GTask *task, const char *link);
-
-/* A delta link Graph no longer takes (410 Gone, SyncStateNotFound,
- * SyncStateInvalid, a 400 on the token): start again with a full round. */
-static gboolean
-is_stale_link_error (const GError *error)
-{
-  return g_error_matches (error, BK_GRAPH_ERROR, BK_GRAPH_ERROR_NOT_FOUND)
-         || g_error_matches (error, BK_GRAPH_ERROR, BK_GRAPH_ERROR_FAILED);
-}
-
-static void
-delta_round_cb (GObject      *object,
-                GAsyncResult *result,
-                gpointer      user_data)
-{
-  g_autoptr(GTask) task = user_data;
-  DeltaRead *state = g_task_get_task_data (task);
-  Pager *pager = g_task_get_task_data (G_TASK (result));
-  g_autoptr(GError) error = NULL;
-
-  if (!g_task_propagate_boolean (G_TASK (result), &error))
-    {
-      if (state->from_link && is_stale_link_error (error))
-        return start_delta_round (g_steal_pointer (&task), NULL);
-      g_task_return_error (task, g_steal_pointer (&error));
-      return;
-    }
-  if (pager->delta_link == NULL)
-    {
-      g_task_return_new_error (task, BK_GRAPH_ERROR, BK_GRAPH_ERROR_BAD_RESPONSE,
-                               _("Microsoft Graph ended a calendar’s changes without a delta link."));
-      return;
-    }
-  state->delta->delta_link = g_strdup (pager->delta_link);
-  g_task_return_pointer (task, g_steal_pointer (&state->delta), (GDestroyNotify) bk_graph_delta_free);
-}
-
-/* @link NULL: a full round over the window; else the stored delta link. */
-static void
-start_delta_round (GTask      *task,
-                   const char *link)
-{
-  BkGraphClient *self = g_task_get_source_object (task);
-  DeltaRead *state = g_task_get_task_data (task);
-  g_autoptr(GTask) pages = NULL;
-  g_autofree char *prefer = g_strdup_printf ("outlook.timezone=\"UTC\", odata.maxpagesize=%u",
-                                             self->page_size);
-  char *url;
-
-  /* a link from elsewhere would carry the bearer token there: full round */
-  if (link != NULL && !same_origin (self->graph_url, link))
-    link = NULL;
-  state->from_link = link != NULL;
-  if (link == NULL)
-    {
-      g_autofree char *id = escape_segment (state->calendar_id);
-      g_autofree char *start = bk_graph_format_instant (state->from);
-      g_autofree char *end = bk_graph_format_instant (state->to);
-      g_autofree char *start_q = g_uri_escape_string (start, NULL, FALSE);
-      g_autofree char *end_q = g_uri_escape_string (end, NULL, FALSE);
-
-      state->delta->full_round = TRUE;
-      url = g_strdup_printf ("%s/me/calendars/%s/calendarView/delta?startDateTime=%s&endDateTime=%s",
-                             self->graph_url, id, start_q, end_q);
-    }
-  else
-    url = g_strdup (link);
-  g_ptr_array_set_size (state->delta->items, 0);
-  pages = fetch_all (self, url, prefer, collect_delta_item, state->delta->items, NULL,
-                     g_task_get_cancellable (task), delta_round_cb, task);
-}
-
-void
-bk_graph_client_read_delta_async (BkGraphClient       *self,
-                                  const char          *calendar_id,
-                                  const char          *delta_link,
-                                  gint64               from,
-                                  gint64               to,
-                                  GCancellable        *cancellable,
-                                  GAsyncReadyCallback  callback,
-                                  gpointer             user_data)
-{
-  GTask *task;
-  DeltaRead *state;
-
-  g_return_if_fail (BK_IS_GRAPH_CLIENT (self));
-  g_return_if_fail (calendar_id != NULL);
-  g_return_if_fail (from < to);
-
-  task = g_task_new (self, cancellable, callback, user_data);
-  g_task_set_source_tag (task, bk_graph_client_read_delta_async);
-  state = g_new0 (DeltaRead, 1);
-  state->calendar_id = g_strdup (calendar_id);
-  state->from = from;
-  state->to = to;
-  state->delta = g_new0 (BkGraphDelta, 1);
-  state->delta->items = g_ptr_array_new_with_free_func ((GDestroyNotify) json_object_unref);
-  g_task_set_task_data (task, state, delta_read_free);
-  start_delta_round (task, delta_link);
-}
-
-BkGraphDelta *
-bk_graph_client_read_delta_finish (BkGraphClient  *self,
-                                   GAsyncResult   *result,
-                                   GError        **error)
-{
-  g_return_val_if_fail (g_task_is_valid (result, self), NULL);
-
-  return g_task_propagate_pointer (G_TASK (result), error);
 }

@@ -139,7 +139,8 @@ gboolean         bk_graph_client_delete_event_finish (BkGraphClient        *self
                                                       GAsyncResult         *result,
                                                       GError              **error);
 
-/* What changed in a calendar since a delta link (two-way sync). */
+/* What changed in a calendar since a delta link (bk-graph-client-delta.c:
+ * the busy cache and two-way sync). */
 typedef struct
 {
   GPtrArray *items;        /* JsonObject: events, or {"id", "@removed"} */
@@ -165,6 +166,11 @@ void             bk_graph_client_read_delta_async    (BkGraphClient        *self
 BkGraphDelta    *bk_graph_client_read_delta_finish   (BkGraphClient        *self,
                                                       GAsyncResult         *result,
                                                       GError              **error);
+
+/* A delta item (or calendarView event) as a busy time with its event id,
+ * or NULL when it does not block: removed, cancelled, free or
+ * workingElsewhere, or times that cannot be read. */
+BkBusyTime      *bk_graph_event_to_busy              (JsonObject           *item);
 
 /* Graph's dateTimeTimeZone ({"dateTime": "2027-03-26T08:00:00.0000000",
  * "timeZone": "W. Europe Standard Time"}) as an instant: the wall time read

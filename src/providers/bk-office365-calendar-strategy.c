@@ -6,8 +6,10 @@
  * Google in bk-calendar-strategy.c.)
  *
  * - Slots are the rules' slots minus the busy times of every selected
- *   calendar, read live over Graph each time and cached in the store (with
- *   the window read and when). The cache is the single path: a live read is
+ *   calendar, read live over Graph (calendarView) each time and cached in
+ *   the store (with the window read and when, and each event's id). The
+ *   sync pass keeps the same cache up to date from calendarView/delta
+ *   rounds instead (bk-sync-rounds.c) and then needs no live read. The cache is the single path: a live read is
  *   written to it, then slots are computed from it, so the tentative/oof
  *   policy is applied in one place (the store's query).
  * - Fail closed: a calendar that fails part-way (a 5xx on page 3) has its

@@ -4,7 +4,8 @@
  * The slots were published before the calendar changed; a client may then
  * book time the expert has meanwhile filled. Before the calendar step writes
  * a new booking's event, the busy times over the new bookings are read again
- * (live through the strategy, which caches them; the cache when offline),
+ * (live through the strategy, which caches them; the cache when offline —
+ * or, with Office 365, the cache the pass's delta rounds just updated),
  * and a booking that overlaps one of them — other than an appointment's own
  * event — is marked conflict with the times it collides with and is not
  * written: nothing is double-booked in the calendar, nothing dropped (its
@@ -81,7 +82,8 @@ _bk_sync_pass_refresh_busy (GTask  *task,
   Refresh *refresh;
   gint64 from, to;
 
-  if (!span_of_new_bookings (self, data, &from, &to))
+  /* Office 365's delta rounds have just brought the cache up to date */
+  if (data->rounds_ok || !span_of_new_bookings (self, data, &from, &to))
     return next (task);
   refresh = g_new0 (Refresh, 1);
   refresh->task = task;
@@ -92,7 +94,8 @@ _bk_sync_pass_refresh_busy (GTask  *task,
 }
 
 /* An appointment's own event is a busy time exactly where a booked
- * appointment with an event is. */
+ * appointment with an event is, or (when the cache knows event ids) the
+ * event of a booked appointment. */
 static gboolean
 is_own_event (GPtrArray        *appointments,
               const BkBusyTime *busy)
@@ -100,11 +103,13 @@ is_own_event (GPtrArray        *appointments,
   for (guint i = 0; i < appointments->len; i++)
     {
       BkAppointment *appointment = g_ptr_array_index (appointments, i);
+      const char *event_id = bk_appointment_get_calendar_event_id (appointment);
 
-      if (bk_appointment_get_status (appointment) == BK_APPOINTMENT_STATUS_BOOKED
-          && bk_appointment_get_calendar_event_id (appointment) != NULL
-          && bk_appointment_get_start (appointment) == busy->start
-          && bk_appointment_get_end (appointment) == busy->end)
+      if (bk_appointment_get_status (appointment) != BK_APPOINTMENT_STATUS_BOOKED || event_id == NULL)
+        continue;
+      if (g_strcmp0 (busy->event_id, event_id) == 0
+          || (bk_appointment_get_start (appointment) == busy->start
+              && bk_appointment_get_end (appointment) == busy->end))
         return TRUE;
     }
   return FALSE;

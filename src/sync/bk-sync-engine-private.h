@@ -2,16 +2,19 @@
 #pragma once
 
 #include "bk-appointment.h"
+#include "bk-graph-client.h"
 #include "bk-sync-engine.h"
 
 G_BEGIN_DECLS
 
-/* Shared by bk-sync-engine.c (the pass, the outbox, the feed) and
- * bk-sync-steps.c (the calendar and the slots). */
+/* Shared by bk-sync-engine.c (the pass, the outbox, the feed),
+ * bk-sync-rounds.c and bk-sync-two-way.c (the calendars' changes),
+ * bk-sync-conflicts.c and bk-sync-steps.c (the calendar and the slots). */
 
 /* sync state: appointments pulled but not yet written to the calendar */
 #define BK_SYNC_CALENDAR_TODO "calendar-todo/"
-/* sync state: a calendar's delta link / sync token, + provider/calendar id */
+/* sync state: Google's sync token, + provider/calendar id (Office 365's
+ * delta links are kept with their calendars: bk_store_get_calendar_delta) */
 #define BK_SYNC_CALENDAR_LINK "calendar-link/"
 
 /* What one pass carries from step to step (GTask data). */
@@ -35,6 +38,15 @@ typedef struct
   BkAppointment *current;      /* the appointment the strategy works on */
   guint         queued_events; /* calendar-event entries queued this pass */
   gboolean      reporting_events;
+  /* Office 365 delta rounds (bk-sync-rounds.c) */
+  GPtrArray    *rounds;        /* BkCalendar: the calendars to read */
+  guint         next_round;
+  void        (*after_rounds) (GTask *task);
+  gboolean      rounds_ok;     /* every selected calendar was read this pass:
+                                * the busy cache is fresh */
+  gboolean      rereading;     /* the destination, after this pass wrote to it */
+  gboolean      wrote_events;  /* events created or moved this pass */
+  guint64       calendar_requests_at_start;
 } BkSyncPass;
 
 BkStore                *_bk_sync_engine_get_store          (BkSyncEngine *self);
@@ -54,6 +66,24 @@ const char             *_bk_sync_pass_provider             (BkSyncEngine *self);
 /* the expert's calendar changes into the outbox, then the calendar work;
  * takes @task */
 void                    _bk_sync_pass_read_calendar_changes (GTask       *task);
+
+/* bk-sync-two-way.c: the outbox entries the changes of a Graph delta round
+ * call for (BkOutboxEntry) */
+GPtrArray              *_bk_sync_pass_graph_entries        (BkSyncEngine *self,
+                                                            BkGraphDelta *delta);
+
+/* bk-sync-rounds.c (Office 365): one calendarView/delta round for every
+ * selected calendar and the destination — busy cache and two-way changes
+ * — then @next (takes @task) */
+void                    _bk_sync_pass_read_rounds           (GTask       *task,
+                                                            void       (*next) (GTask *task));
+/* the destination once more when this pass wrote events to it, so that a
+ * round has returned them (Graph reports removals only of items a round
+ * returned); then @next (takes @task) */
+void                    _bk_sync_pass_reread_destination    (GTask       *task,
+                                                            void       (*next) (GTask *task));
+/* requests made so far to the calendar service (0 without one) */
+guint64                 _bk_sync_engine_calendar_requests   (BkSyncEngine *self);
 
 /* bk-sync-conflicts.c: reads the busy times over the bookings the calendar
  * step will write, then calls @next (takes @task); marks (or clears) the

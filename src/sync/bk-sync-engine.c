@@ -7,7 +7,8 @@
  *    else (offline, 5xx, 401) stops the pass with the entry kept.
  * 2. Pull the change feed after the stored cursor, a page at a time; each
  *    page and its cursor are stored in one transaction.
- * 2a. What the expert changed in the calendar: bk-sync-two-way.c.
+ * 2a. The calendars' busy times and what the expert changed in them:
+ *    bk-sync-rounds.c (Office 365 delta rounds), bk-sync-two-way.c.
  * 2b, 3. The calendar (and conflicts, bk-sync-conflicts.c) and the slots:
  *    bk-sync-steps.c.
  * A SIGKILL anywhere leaves the store at a step boundary: the next pass
@@ -88,6 +89,7 @@ pass_data_free (BkSyncPass *data)
   g_free (data->hash);
   g_strfreev (data->todo);
   g_clear_object (&data->current);
+  g_clear_pointer (&data->rounds, g_ptr_array_unref);
   g_free (data);
 }
 
@@ -220,6 +222,7 @@ _bk_sync_engine_finish_pass (GTask  *task,
 
   self->running = FALSE;
   data->report->requests = bk_backend_client_get_requests (self->client) - data->requests_at_start;
+  data->report->calendar_requests = _bk_sync_engine_calendar_requests (self) - data->calendar_requests_at_start;
   record_outcome (self, error);
   if (error != NULL)
     g_task_return_error (task, error);
@@ -673,6 +676,7 @@ bk_sync_engine_sync_async (BkSyncEngine        *self,
   data->report = g_new0 (BkSyncReport, 1);
   data->report->messages = g_ptr_array_new_with_free_func (g_free);
   data->requests_at_start = bk_backend_client_get_requests (self->client);
+  data->calendar_requests_at_start = _bk_sync_engine_calendar_requests (self);
   g_task_set_task_data (task, data, (GDestroyNotify) pass_data_free);
   self->running = TRUE;
   set_state (self, BK_SYNC_STATE_SYNCING);

@@ -76,6 +76,8 @@ typedef struct
   guint      calendar_changes; /* cancellations and moves made in the
                                 * calendar, queued for the backend */
   guint      conflicts;     /* bookings held back: they collide with the calendar */
+  guint      calendar_requests; /* HTTP requests made to the calendar service
+                                 * (Graph, Google), retries included */
 } BkSyncReport;
 
 void bk_sync_report_free (BkSyncReport *report);

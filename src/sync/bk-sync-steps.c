@@ -7,7 +7,9 @@
  *     longer booked. What is left to do is kept in the store (sync state
  *     BK_SYNC_CALENDAR_TODO + id, written with the feed page), so a pass cut
  *     here resumes; the strategy's writes are idempotent.
- * 3.  Compute the slots of the publishing window and upload them, in parts
+ * 3.  Compute the slots of the publishing window (from the busy cache
+ *     alone when the pass's Office 365 delta rounds all succeeded, else
+ *     through the strategy's live read) and upload them, in parts
  *     the server accepts, only when their hash differs from the last
  *     complete upload's. */
 
@@ -18,6 +20,7 @@
 #include <glib/gi18n.h>
 
 #include "bk-availability-rules.h"
+#include "bk-calendar-cached-slots.h"
 #include "bk-interval.h"
 #include "bk-sync-engine-private.h"
 
@@ -86,6 +89,7 @@ created_cb (GObject      *object,
                                                                  result, &error);
   if (error != NULL)
     return _bk_sync_engine_finish_pass (g_steal_pointer (&task), g_steal_pointer (&error));
+  data->wrote_events = TRUE;
   if (event_id != NULL)
     {
       if (!queue_event_report (self, bk_appointment_get_id (data->current), event_id, &error))
@@ -128,6 +132,7 @@ updated_cb (GObject      *object,
                                                            result, &error)
       || !clear_todo (self, data, &error))
     return _bk_sync_engine_finish_pass (g_steal_pointer (&task), g_steal_pointer (&error));
+  data->wrote_events = TRUE;
   calendar_next (g_steal_pointer (&task));
 }
 
@@ -224,6 +229,10 @@ calendar_next (GTask *task)
     }
   if (error != NULL)
     return _bk_sync_engine_finish_pass (task, g_steal_pointer (&error));
+  /* the app's new events must be returned by a delta round, or the expert
+   * deleting one before the next pass would never be reported */
+  if (data->wrote_events && !data->rereading && data->rounds != NULL)
+    return _bk_sync_pass_reread_destination (task, calendar_next);
   if (data->queued_events == 0)
     return _bk_sync_pass_publish_slots (task);
 
@@ -369,20 +378,19 @@ uploaded_cb (GObject      *object,
   _bk_sync_engine_finish_pass (g_steal_pointer (&task), NULL);
 }
 
+/* Uploads @slots_ (taken; NULL: @error_, taken) when they changed. */
 static void
-slots_cb (GObject      *object,
-          GAsyncResult *result,
-          gpointer      user_data)
+slots_ready (GTask  *task_,
+             GArray *slots_,
+             GError *error_)
 {
-  g_autoptr(GTask) task = user_data;
+  g_autoptr(GTask) task = task_;
+  g_autoptr(GArray) slots = slots_;
+  g_autoptr(GError) error = error_;
   BkSyncEngine *self = g_task_get_source_object (task);
   BkSyncPass *data = g_task_get_task_data (task);
-  g_autoptr(GArray) slots = NULL;
-  g_autoptr(GError) error = NULL;
   g_autofree char *stored = NULL;
 
-  slots = bk_availability_strategy_get_available_slots_finish (BK_AVAILABILITY_STRATEGY (object),
-                                                               result, NULL, &error);
   if (slots == NULL)
     return _bk_sync_engine_finish_pass (g_steal_pointer (&task), g_steal_pointer (&error));
   /* a slot starting just before the window's end would stick out of it */
@@ -398,6 +406,37 @@ slots_cb (GObject      *object,
   data->cuts = cut_window (data->from, data->to, slots);
   data->slots = g_steal_pointer (&slots);
   upload_next_chunk (g_steal_pointer (&task));
+}
+
+static void
+slots_cb (GObject      *object,
+          GAsyncResult *result,
+          gpointer      user_data)
+{
+  GError *error = NULL;
+  GArray *slots = bk_availability_strategy_get_available_slots_finish (BK_AVAILABILITY_STRATEGY (object),
+                                                                       result, NULL, &error);
+
+  slots_ready (user_data, slots, error);
+}
+
+/* Office 365 after every selected calendar's round succeeded: the cache is
+ * as fresh as a live read, so the slots come from it alone. */
+static void
+slots_from_cache (GTask               *task,
+                  BkAvailabilityRules *rules)
+{
+  BkSyncEngine *self = g_task_get_source_object (task);
+  BkSyncPass *data = g_task_get_task_data (task);
+  g_autoptr(BkSlotReport) report = NULL;
+  GError *error = NULL;
+  GArray *slots;
+
+  slots = bk_calendar_cached_slots (_bk_sync_engine_get_store (self), BK_PROVIDER_OFFICE365,
+                                    _("The Office 365 calendars could not be read for this time, and no earlier reading is stored."),
+                                    rules, NULL, _bk_sync_engine_get_now (self), data->from, data->to,
+                                    &report, &error);
+  slots_ready (task, slots, error);
 }
 
 void
@@ -416,6 +455,8 @@ _bk_sync_pass_publish_slots (GTask *task)
   data->from = now - now % DAY;
   data->to = data->from + MIN ((gint64) (rules->horizon_days + 1) * DAY,
                                MAX_WINDOW);
+  if (data->rounds_ok)
+    return slots_from_cache (task, rules);
   bk_availability_strategy_get_available_slots_async (_bk_sync_engine_get_strategy (self),
                                                       data->from, data->to,
                                                       g_task_get_cancellable (task),

@@ -3,7 +3,8 @@
  * calendar flows back to the backend.
  *
  * The destination calendar's changes since the stored delta link (Office
- * 365, calendarView/delta) or sync token (Google, events.list) are read;
+ * 365, calendarView/delta, read with the busy times in bk-sync-rounds.c)
+ * or sync token (Google, events.list) are read;
  * the provider-specific part ends at a list of Change (event id, removed or
  * new times). The rest is shared: an event that is an appointment's event
  * (by the event id the store knows) and was deleted becomes a cancellation,
@@ -25,12 +26,6 @@
 #include "bk-office365-calendar-strategy.h"
 #include "bk-sync-engine-private.h"
 #include "bk-time.h"
-
-#define DAY 86400
-/* the delta window of Office 365 (fixed when a round starts): a week back
- * for appointments moved into the past, and the longest horizon ahead */
-#define DELTA_BEHIND (7 * DAY)
-#define DELTA_AHEAD  (400 * DAY)
 
 typedef struct
 {
@@ -209,8 +204,8 @@ entry_for_change (BkAppointment *appointment,
 
 /* The entry @change calls for, or NULL: not an appointment's event, not
  * booked, already changed in the app (its queued change wins), or the
- * calendar is still behind the store (calendar work left to do: what it
- * shows is the old state, not the expert's move). */
+ * calendar is still behind the store (its event still to be written: what
+ * it shows is the old state, not the expert's move). */
 static BkOutboxEntry *
 entry_for_own_event (BkStore      *store,
                      const Change *change)
@@ -233,7 +228,9 @@ entry_for_own_event (BkStore      *store,
       || bk_appointment_get_pending (appointment))
     return NULL;
   todo = g_strconcat (BK_SYNC_CALENDAR_TODO, bk_appointment_get_id (appointment), NULL);
-  if ((work = bk_store_get_sync_state (store, todo, NULL)) != NULL)
+  /* (a booked appointment whose event the backend knows has nothing to
+   * write: the feed only echoed the event id reported) */
+  if ((work = bk_store_get_sync_state (store, todo, NULL)) != NULL && *work == '\0')
     return NULL;
   if (!change->removed
       && change->start == bk_appointment_get_start (appointment)
@@ -242,19 +239,15 @@ entry_for_own_event (BkStore      *store,
   return entry_for_change (appointment, change);
 }
 
-static gboolean
-queue_changes (BkSyncEngine  *self,
-               BkSyncPass    *data,
-               GPtrArray     *changes,
-               const char    *key,
-               const char    *link,
-               GError       **error)
+/* The outbox entries @changes call for; a round may name an event twice:
+ * its last state counts. */
+static GPtrArray *
+entries_for_changes (BkStore   *store,
+                     GPtrArray *changes)
 {
-  BkStore *store = _bk_sync_engine_get_store (self);
-  g_autoptr(GPtrArray) entries = g_ptr_array_new_with_free_func ((GDestroyNotify) bk_outbox_entry_free);
+  GPtrArray *entries = g_ptr_array_new_with_free_func ((GDestroyNotify) bk_outbox_entry_free);
   g_autoptr(GHashTable) last = g_hash_table_new (g_str_hash, g_str_equal);
 
-  /* a round may name an event twice: its last state counts */
   for (guint i = 0; i < changes->len; i++)
     {
       Change *change = g_ptr_array_index (changes, i);
@@ -271,6 +264,29 @@ queue_changes (BkSyncEngine  *self,
       if ((entry = entry_for_own_event (store, change)) != NULL)
         g_ptr_array_add (entries, entry);
     }
+  return entries;
+}
+
+GPtrArray *
+_bk_sync_pass_graph_entries (BkSyncEngine *self,
+                             BkGraphDelta *delta)
+{
+  g_autoptr(GPtrArray) changes = changes_from_graph (delta);
+
+  return entries_for_changes (_bk_sync_engine_get_store (self), changes);
+}
+
+static gboolean
+queue_changes (BkSyncEngine  *self,
+               BkSyncPass    *data,
+               GPtrArray     *changes,
+               const char    *key,
+               const char    *link,
+               GError       **error)
+{
+  BkStore *store = _bk_sync_engine_get_store (self);
+  g_autoptr(GPtrArray) entries = entries_for_changes (store, changes);
+
   if (!bk_store_queue_calendar_changes (store, entries, key, link, error))
     return FALSE;
   data->queued_events += entries->len;
@@ -324,18 +340,6 @@ changes_read (ReadData     *read_,
 }
 
 static void
-graph_delta_cb (GObject      *object,
-                GAsyncResult *result,
-                gpointer      user_data)
-{
-  GError *error = NULL;
-  g_autoptr(BkGraphDelta) delta = bk_graph_client_read_delta_finish (BK_GRAPH_CLIENT (object), result, &error);
-  g_autoptr(GPtrArray) changes = delta ? changes_from_graph (delta) : NULL;
-
-  changes_read (user_data, changes, delta ? delta->delta_link : NULL, error);
-}
-
-static void
 google_changes_cb (GObject      *object,
                    GAsyncResult *result,
                    gpointer      user_data)
@@ -355,36 +359,21 @@ _bk_sync_pass_read_calendar_changes (GTask *task)
   BkStore *store = _bk_sync_engine_get_store (self);
   BkAvailabilityStrategy *strategy = _bk_sync_engine_get_strategy (self);
   const char *provider = _bk_sync_pass_provider (self);
-  g_autofree char *calendar = provider ? bk_calendar_dup_destination (store, provider, NULL) : NULL;
+  g_autofree char *calendar = NULL;
   g_autofree char *link = NULL;
-  GCancellable *cancellable = g_task_get_cancellable (task);
+  BkGoogleClient *google;
   ReadData *read;
 
-  if (calendar == NULL)
+  /* Office 365: one delta round per calendar, busy times and changes */
+  if (BK_IS_OFFICE365_CALENDAR_STRATEGY (strategy))
+    return _bk_sync_pass_read_rounds (task, _bk_sync_pass_start_calendar_work);
+  if (provider == NULL || (calendar = bk_calendar_dup_destination (store, provider, NULL)) == NULL
+      || (google = bk_google_calendar_strategy_get_client (BK_GOOGLE_CALENDAR_STRATEGY (strategy))) == NULL)
     return _bk_sync_pass_start_calendar_work (task);
   read = g_new0 (ReadData, 1);
   read->task = task;
   read->key = g_strconcat (BK_SYNC_CALENDAR_LINK, provider, "/", calendar, NULL);
   link = bk_store_get_sync_state (store, read->key, NULL);
-
-  if (BK_IS_OFFICE365_CALENDAR_STRATEGY (strategy))
-    {
-      BkGraphClient *graph = bk_office365_calendar_strategy_get_graph_client (BK_OFFICE365_CALENDAR_STRATEGY (strategy));
-      gint64 now = _bk_sync_engine_get_now (self);
-      gint64 from = now - now % DAY - DELTA_BEHIND;
-
-      if (graph != NULL)
-        return bk_graph_client_read_delta_async (graph, calendar, link, from, from + DELTA_AHEAD,
-                                                 cancellable, graph_delta_cb, read);
-    }
-  else
-    {
-      BkGoogleClient *google = bk_google_calendar_strategy_get_client (BK_GOOGLE_CALENDAR_STRATEGY (strategy));
-
-      if (google != NULL)
-        return bk_google_client_list_changes_async (google, calendar, link, cancellable,
-                                                    google_changes_cb, read);
-    }
-  read_data_free (read);
-  _bk_sync_pass_start_calendar_work (task);
+  bk_google_client_list_changes_async (google, calendar, link, g_task_get_cancellable (task),
+                                       google_changes_cb, read);
 }

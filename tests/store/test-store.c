@@ -581,6 +581,197 @@ test_migrate_version_0 (void)
   g_assert_cmpint (raw_int (path, "SELECT count(*) FROM notes WHERE text = 'keep me'"), ==, 1);
 }
 
+/* ------------------------------------------------------------------------ */
+/* Busy times from delta rounds (schema version 3)                          */
+
+/* A store with an Office 365 account and calendars "work" (the default,
+ * writable) and "family", both selected. */
+static BkStore *
+open_with_calendars (void)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GPtrArray) listed = g_ptr_array_new_with_free_func ((GDestroyNotify) bk_calendar_free);
+  BkStore *store = open_default ();
+
+  g_ptr_array_add (listed, bk_calendar_new (BK_PROVIDER_OFFICE365, "work", "Work", NULL, TRUE, TRUE));
+  g_ptr_array_add (listed, bk_calendar_new (BK_PROVIDER_OFFICE365, "family", "Family", NULL, FALSE, FALSE));
+  g_assert_true (bk_store_set_integration_account (store, BK_PROVIDER_OFFICE365, "erika@example.com",
+                                                   "Erika", &error));
+  g_assert_true (bk_store_sync_calendars (store, BK_PROVIDER_OFFICE365, listed, &error));
+  g_assert_true (bk_store_select_calendars (store, BK_PROVIDER_OFFICE365,
+                                            (const char *[]) { "work", "family", NULL }, "work", &error));
+  g_assert_no_error (error);
+  return store;
+}
+
+static BkBusyTime *
+busy_event (const char *event_id,
+            gint64      start)
+{
+  BkBusyTime *time = bk_busy_time_new (start, start + HOUR, "busy");
+
+  time->event_id = g_strdup (event_id);
+  return time;
+}
+
+/* The cached busy times of @provider over the first week as "id@hour,…". */
+static char *
+busy_summary (BkStore *store)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GPtrArray) busy = bk_store_list_calendar_busy (store, BK_PROVIDER_OFFICE365, T0, T0 + 7 * DAY, &error);
+  GString *text = g_string_new (NULL);
+
+  g_assert_no_error (error);
+  for (guint i = 0; i < busy->len; i++)
+    {
+      const BkBusyTime *time = g_ptr_array_index (busy, i);
+
+      g_string_append_printf (text, "%s%s@%" G_GINT64_FORMAT, i > 0 ? "," : "",
+                              time->event_id ? time->event_id : "-", (time->start - T0) / HOUR);
+    }
+  return g_string_free (text, FALSE);
+}
+
+static void
+apply_round (BkStore            *store,
+             const char         *calendar,
+             gboolean            full_round,
+             const char * const *changed,
+             GPtrArray          *busy,
+             GPtrArray          *entries,
+             const char         *link)
+{
+  g_autoptr(GError) error = NULL;
+
+  g_assert_true (bk_store_apply_busy_round (store, BK_PROVIDER_OFFICE365, calendar, full_round,
+                                            T0, T0 + 7 * DAY, changed, busy, entries, link, T0, &error));
+  g_assert_no_error (error);
+}
+
+static void
+test_busy_round (void)
+{
+  g_autoptr(BkStore) store = open_with_calendars ();
+  g_autoptr(GPtrArray) full = g_ptr_array_new_with_free_func ((GDestroyNotify) bk_busy_time_free);
+  g_autoptr(GPtrArray) later = g_ptr_array_new_with_free_func ((GDestroyNotify) bk_busy_time_free);
+  g_autoptr(GPtrArray) entries = g_ptr_array_new_with_free_func ((GDestroyNotify) bk_outbox_entry_free);
+  g_autoptr(BkCalendarDelta) delta = NULL;
+  g_autoptr(GArray) gaps = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *summary = NULL;
+  BkOutboxEntry *entry = g_new0 (BkOutboxEntry, 1);
+
+  /* a full round replaces what an older read left in the window */
+  g_ptr_array_add (full, busy_event ("old", T0 + 8 * HOUR));
+  apply_round (store, "family", TRUE, NULL, full, NULL, "link-0");
+  g_ptr_array_set_size (full, 0);
+  g_ptr_array_add (full, busy_event ("e1", T0 + 10 * HOUR));
+  g_ptr_array_add (full, busy_event ("e2", T0 + 12 * HOUR));
+  apply_round (store, "family", TRUE, NULL, full, NULL, "link-1");
+  summary = busy_summary (store);
+  g_assert_cmpstr (summary, ==, "e1@10,e2@12");
+  gaps = bk_store_list_uncovered (store, BK_PROVIDER_OFFICE365, T0, T0 + 7 * DAY, NULL, &error);
+  g_assert_no_error (error);
+  /* "work" was never read: only its window is open */
+  g_assert_cmpuint (gaps->len, ==, 1);
+
+  /* a later round: e1 removed, e2 moved, e3 new, e4 free (not busy); twice,
+   * as after a pass cut before its link was stored */
+  g_ptr_array_add (later, busy_event ("e2", T0 + 13 * HOUR));
+  g_ptr_array_add (later, busy_event ("e3", T0 + 14 * HOUR));
+  entry->kind = g_strdup ("cancel-appointment");
+  entry->payload = g_strdup ("{\"appointment_id\":\"a1\"}");
+  entry->idempotency_key = g_strdup ("calendar-cancel-a1");
+  g_ptr_array_add (entries, entry);
+  for (guint i = 0; i < 2; i++)
+    {
+      apply_round (store, "family", FALSE, (const char *[]) { "e1", "e2", "e3", "e4", NULL },
+                   later, entries, "link-2");
+      g_free (summary);
+      summary = busy_summary (store);
+      g_assert_cmpstr (summary, ==, "e2@13,e3@14");
+      g_assert_cmpuint (bk_store_outbox_count (store, NULL), ==, 1);
+    }
+  delta = bk_store_get_calendar_delta (store, BK_PROVIDER_OFFICE365, "family", &error);
+  g_assert_no_error (error);
+  g_assert_cmpstr (delta->link, ==, "link-2");
+  g_assert_cmpint (delta->from, ==, T0);
+  g_assert_cmpint (delta->to, ==, T0 + 7 * DAY);
+
+  /* deselected: its times and link are forgotten; selected again it
+   * starts from nothing (a full round) */
+  g_assert_true (bk_store_set_calendar_delta (store, BK_PROVIDER_OFFICE365, "work", "work-link",
+                                              T0, T0 + DAY, &error));
+  g_assert_true (bk_store_select_calendars (store, BK_PROVIDER_OFFICE365,
+                                            (const char *[]) { "work", NULL }, NULL, &error));
+  g_clear_pointer (&delta, bk_calendar_delta_free);
+  delta = bk_store_get_calendar_delta (store, BK_PROVIDER_OFFICE365, "family", &error);
+  g_assert_null (delta->link);
+  g_free (summary);
+  summary = busy_summary (store);
+  g_assert_cmpstr (summary, ==, "");
+  /* a calendar whose selection did not change keeps its link */
+  g_clear_pointer (&delta, bk_calendar_delta_free);
+  delta = bk_store_get_calendar_delta (store, BK_PROVIDER_OFFICE365, "work", &error);
+  g_assert_cmpstr (delta->link, ==, "work-link");
+
+  /* an unselected calendar's round keeps the link, never busy times */
+  apply_round (store, "family", TRUE, NULL, full, NULL, "link-3");
+  g_free (summary);
+  summary = busy_summary (store);
+  g_assert_cmpstr (summary, ==, "");
+  g_clear_pointer (&delta, bk_calendar_delta_free);
+  delta = bk_store_get_calendar_delta (store, BK_PROVIDER_OFFICE365, "family", &error);
+  g_assert_cmpstr (delta->link, ==, "link-3");
+  g_assert_no_error (error);
+}
+
+/* A version 2 file (busy times without event ids, the delta link in the
+ * sync state) opens as version 3 with its data kept; the Office 365 link
+ * moves to its calendar without a window (a full round follows its next
+ * use), Google's sync token stays where it was. */
+static void
+test_migrate_version_2 (void)
+{
+  g_autofree char *path = bk_store_get_default_path ();
+  g_autoptr(BkStore) store = open_with_calendars ();
+  g_autoptr(GPtrArray) busy = g_ptr_array_new_with_free_func ((GDestroyNotify) bk_busy_time_free);
+  g_autoptr(BkCalendarDelta) delta = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *summary = NULL, *google = NULL, *o365 = NULL;
+
+  g_ptr_array_add (busy, bk_busy_time_new (T0 + 9 * HOUR, T0 + 10 * HOUR, "busy"));
+  g_assert_true (bk_store_replace_busy (store, BK_PROVIDER_OFFICE365, "work", T0, T0 + 7 * DAY, busy, T0, &error));
+  g_assert_true (bk_store_set_sync_state (store, "calendar-link/office365_calendar/work", "https://graph/delta?t=1", &error));
+  g_assert_true (bk_store_set_sync_state (store, "calendar-link/google_calendar/primary", "token-1", &error));
+  g_assert_no_error (error);
+  g_clear_object (&store);
+  /* what version 2 looked like: the same tables without v3's columns */
+  raw_exec (path,
+            "DROP INDEX busy_intervals_event;"
+            "ALTER TABLE busy_intervals DROP COLUMN event_id;"
+            "ALTER TABLE calendars DROP COLUMN delta_link;"
+            "ALTER TABLE calendars DROP COLUMN delta_from;"
+            "ALTER TABLE calendars DROP COLUMN delta_to;"
+            "PRAGMA user_version = 2;");
+
+  store = open_default ();
+  g_assert_null (bk_store_get_recovery_message (store));
+  g_assert_cmpint (raw_int (path, "PRAGMA user_version"), ==, 3);
+  summary = busy_summary (store);
+  g_assert_cmpstr (summary, ==, "-@9");
+  delta = bk_store_get_calendar_delta (store, BK_PROVIDER_OFFICE365, "work", &error);
+  g_assert_no_error (error);
+  g_assert_cmpstr (delta->link, ==, "https://graph/delta?t=1");
+  g_assert_cmpint (delta->to, ==, 0);
+  o365 = bk_store_get_sync_state (store, "calendar-link/office365_calendar/work", NULL);
+  g_assert_null (o365);
+  google = bk_store_get_sync_state (store, "calendar-link/google_calendar/primary", NULL);
+  g_assert_cmpstr (google, ==, "token-1");
+  assert_store_works (store);
+}
+
 /* Opens a store over the file at the default path and checks that it was
  * moved aside byte for byte, with the message naming where. */
 static void
@@ -1102,6 +1293,8 @@ main (int   argc,
   g_test_add_func ("/store/outbox", test_outbox);
   g_test_add_func ("/store/migration/empty-file", test_migrate_empty_file);
   g_test_add_func ("/store/migration/version-0", test_migrate_version_0);
+  g_test_add_func ("/store/migration/version-2", test_migrate_version_2);
+  g_test_add_func ("/store/busy/delta-round", test_busy_round);
   g_test_add_func ("/store/recovery/garbage", test_recover_garbage);
   g_test_add_func ("/store/recovery/damaged-pages", test_recover_damaged_pages);
   g_test_add_func ("/store/recovery/newer", test_recover_newer);

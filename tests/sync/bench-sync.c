@@ -3,6 +3,10 @@
  *
  * - a no-change pass: the requests it makes (1 feed request, no upload)
  *   and its time, next to one bare GET of the same feed page (baseline);
+ * - a no-change pass with Office 365 (the sandbox Microsoft service) and 1
+ *   and 5 selected calendars: Graph requests (one delta round per
+ *   calendar), backend requests, whether slots were uploaded, and the
+ *   median time, next to the manual source's median in the same run;
  * - a pass pulling 1,000 new bookings: its time, next to storing the same
  *   1,000 appointments straight into the store (baseline). */
 #define G_LOG_DOMAIN "bench-sync"
@@ -15,10 +19,14 @@
 
 #include "bk-appointment.h"
 #include "bk-availability-rules.h"
+#include "bk-office365-calendar-strategy.h"
+#include "bk-sandbox-microsoft.h"
 #include "bk-sync-engine.h"
 #include "sync-fixture.h"
+#include "test-authority.h"
 
 #define NO_CHANGE_PASSES 30
+#define UPN "expert@sandbox.test"
 
 static const char rules_json[] =
   "{ \"time_zone\": \"UTC\", \"slot_minutes\": 60, \"step_minutes\": 60,"
@@ -54,6 +62,177 @@ run_pass (BkSyncEngine *engine,
   return report;
 }
 
+static int
+compare_double (gconstpointer a,
+                gconstpointer b)
+{
+  double x = *(const double *) a, y = *(const double *) b;
+
+  return x < y ? -1 : x > y;
+}
+
+static double
+median (GArray *times)
+{
+  g_array_sort (times, compare_double);
+  return g_array_index (times, double, times->len / 2);
+}
+
+static void
+open_uri_as_browser (const char *uri,
+                     gpointer    user_data)
+{
+  g_autoptr(GError) error = NULL;
+
+  g_assert_cmpuint (test_browser_get (uri, NULL, &error), ==, 200);
+  g_assert_no_error (error);
+}
+
+/* The sandbox's data: @n calendars, each with a dozen single events and a
+ * daily series over the coming weeks (what a delta round has to carry). */
+static char *
+office365_data (guint n)
+{
+  g_autoptr(GString) json = g_string_new ("{ \"users\": [ { \"userPrincipalName\": \"" UPN "\","
+                                          " \"displayName\": \"Bench\", \"timeZone\": \"UTC\","
+                                          " \"calendars\": [");
+  gint64 now = g_get_real_time () / G_USEC_PER_SEC;
+  gint64 day = now - now % 86400 + 86400;
+
+  for (guint c = 0; c < n; c++)
+    {
+      g_autoptr(GDateTime) first = g_date_time_new_from_unix_utc (day);
+      g_autofree char *date = g_date_time_format (first, "%Y-%m-%d");
+
+      g_string_append_printf (json, "%s{ \"name\": \"Calendar %u\", \"isDefault\": %s, \"canEdit\": true,"
+                              " \"events\": [", c > 0 ? "," : "", c, c == 0 ? "true" : "false");
+      for (guint e = 0; e < 12; e++)
+        {
+          g_autoptr(GDateTime) start = g_date_time_new_from_unix_utc (day + e * 86400 * 3 + (8 + c) * 3600);
+          g_autoptr(GDateTime) end = g_date_time_add_hours (start, 1);
+          g_autofree char *s = g_date_time_format (start, "%Y-%m-%dT%H:%M:%S");
+          g_autofree char *t = g_date_time_format (end, "%Y-%m-%dT%H:%M:%S");
+
+          g_string_append_printf (json, "{ \"subject\": \"Meeting\", \"start\": { \"dateTime\": \"%s\","
+                                  " \"timeZone\": \"UTC\" }, \"end\": { \"dateTime\": \"%s\","
+                                  " \"timeZone\": \"UTC\" } },", s, t);
+        }
+      g_string_append_printf (json, "{ \"subject\": \"Stand-up\","
+                              " \"start\": { \"dateTime\": \"%sT07:00:00\", \"timeZone\": \"UTC\" },"
+                              " \"end\": { \"dateTime\": \"%sT07:15:00\", \"timeZone\": \"UTC\" },"
+                              " \"recurrence\": { \"pattern\": { \"type\": \"daily\", \"interval\": 1 },"
+                              " \"range\": { \"type\": \"numbered\", \"startDate\": \"%s\","
+                              " \"numberOfOccurrences\": 60 } } } ] }", date, date, date);
+    }
+  g_string_append (json, "] } ] }");
+  return g_string_free (g_steal_pointer (&json), FALSE);
+}
+
+static void
+remove_store (const char *path)
+{
+  static const char * const suffixes[] = { "", "-wal", "-shm", NULL };
+
+  for (guint i = 0; suffixes[i] != NULL; i++)
+    {
+      g_autofree char *file = g_strconcat (path, suffixes[i], NULL);
+      g_unlink (file);
+    }
+}
+
+static char *tmp_dir;
+
+/* No-change passes with Office 365 and @n selected calendars, printed next
+ * to @manual_ms (the manual source's median no-change pass). */
+static void
+bench_office365 (SoupSession *session,
+                 guint        n,
+                 double       manual_ms)
+{
+  g_autoptr(BkSandboxMicrosoft) sandbox = bk_sandbox_microsoft_new ();
+  g_autoptr(GSettings) settings = g_settings_new (APP_ID);
+  g_autoptr(GError) error = NULL;
+  g_autoptr(BkAvailabilityRules) rules = NULL;
+  g_autoptr(BkStore) store = NULL;
+  g_autoptr(BkHttp) http = bk_http_new ();
+  g_autoptr(BkTokenStore) tokens = bk_token_store_new ();
+  g_autoptr(BkOffice365CalendarStrategy) strategy = NULL;
+  g_autoptr(BkBackendClient) client = NULL;
+  g_autoptr(BkSyncEngine) engine = NULL;
+  g_autoptr(GAsyncResult) connected = NULL;
+  g_autoptr(GPtrArray) calendars = NULL;
+  g_autoptr(GStrvBuilder) builder = g_strv_builder_new ();
+  g_auto(GStrv) ids = NULL;
+  g_autoptr(GArray) times = g_array_new (FALSE, FALSE, sizeof (double));
+  g_autoptr(BkSyncReport) first = NULL;
+  g_autofree char *data = office365_data (n), *graph = NULL, *path = NULL, *account = NULL;
+  g_autofree char *slug = g_strdup_printf ("bench%u-o365-%u", (guint) getpid (), n);
+  g_autofree char *email = g_strdup_printf ("%s@example.com", slug);
+  g_autofree char *password = NULL, *token = NULL;
+  guint64 graph_requests = 0;
+  guint backend_requests = 0, uploads = 0;
+  double ms;
+
+  g_assert_true (bk_sandbox_microsoft_start (sandbox, NULL, 0, &error));
+  g_assert_true (bk_sandbox_microsoft_load_data (sandbox, data, &error));
+  g_assert_no_error (error);
+  graph = bk_sandbox_microsoft_dup_graph_url (sandbox);
+  g_settings_set_string (settings, "microsoft-authority-url", bk_sandbox_microsoft_get_url (sandbox));
+  g_settings_set_string (settings, "graph-url", graph);
+  g_settings_set_string (settings, "microsoft-client-id", BK_SANDBOX_MICROSOFT_DEFAULT_CLIENT_ID);
+
+  path = g_strdup_printf ("%s/office365-%u.sqlite", tmp_dir, n);
+  store = bk_store_open (path, &error);
+  g_assert_no_error (error);
+  rules = bk_availability_rules_new_from_json (rules_json, -1, &error);
+  g_assert_true (bk_store_save_rules (store, rules, &error));
+  strategy = bk_office365_calendar_strategy_new (store, http, tokens, settings);
+  bk_calendar_strategy_connect_async (BK_CALENDAR_STRATEGY (strategy), open_uri_as_browser, NULL, NULL,
+                                      done_cb, &connected);
+  while (connected == NULL)
+    g_main_context_iteration (NULL, TRUE);
+  account = bk_calendar_strategy_connect_finish (BK_CALENDAR_STRATEGY (strategy), connected, &error);
+  g_assert_no_error (error);
+  calendars = bk_store_list_calendars (store, BK_PROVIDER_OFFICE365, &error);
+  g_assert_cmpuint (calendars->len, ==, n);
+  for (guint i = 0; i < calendars->len; i++)
+    g_strv_builder_add (builder, ((BkCalendar *) g_ptr_array_index (calendars, i))->remote_id);
+  ids = g_strv_builder_end (builder);
+  g_assert_true (bk_store_select_calendars (store, BK_PROVIDER_OFFICE365, (const char * const *) ids, NULL, &error));
+  g_assert_no_error (error);
+
+  password = bk_test_expert_add (email, "Bench", slug, "UTC");
+  token = bk_test_sign_in (session, sync_server_url (), email, password);
+  client = bk_backend_client_new (http, sync_server_url ());
+  bk_backend_client_set_token (client, token);
+  engine = bk_sync_engine_new (store, client, BK_AVAILABILITY_STRATEGY (strategy));
+
+  /* the first pass reads every calendar in full and publishes */
+  first = run_pass (engine, &ms);
+  g_assert_true (first->published);
+  g_print ("first pass, Office 365, N=%u: %u Graph requests, %u backend requests, %.1f ms\n",
+           n, first->calendar_requests, first->requests, ms);
+  for (guint i = 0; i < NO_CHANGE_PASSES; i++)
+    {
+      g_autoptr(BkSyncReport) report = run_pass (engine, &ms);
+
+      g_array_append_val (times, ms);
+      graph_requests += report->calendar_requests;
+      backend_requests += report->requests;
+      uploads += report->published;
+    }
+  ms = median (times);
+  g_print ("no-change pass, Office 365, N=%u selected calendars: %.2f Graph requests,"
+           " %.2f backend requests, slot upload %s, median %.2f ms;"
+           " manual source median %.2f ms; ratio %.2f\n",
+           n, (double) graph_requests / NO_CHANGE_PASSES, (double) backend_requests / NO_CHANGE_PASSES,
+           uploads > 0 ? "yes" : "no", ms, manual_ms, ms / manual_ms);
+  g_clear_object (&engine);
+  g_clear_object (&store);
+  remove_store (path);
+  bk_sandbox_microsoft_stop (sandbox);
+}
+
 static double
 bare_feed_get (SoupSession *session,
                const char  *token)
@@ -79,20 +258,6 @@ book_thousand (const char *email)
     " FROM experts e, generate_series (1, 1000) g WHERE e.email = '%s'", email);
 
   g_free (bk_test_sql (sql));
-}
-
-static char *tmp_dir;
-
-static void
-remove_store (const char *path)
-{
-  static const char * const suffixes[] = { "", "-wal", "-shm", NULL };
-
-  for (guint i = 0; suffixes[i] != NULL; i++)
-    {
-      g_autofree char *file = g_strconcat (path, suffixes[i], NULL);
-      g_unlink (file);
-    }
 }
 
 static double
@@ -131,7 +296,8 @@ main (int    argc,
   g_autofree char *email = g_strdup_printf ("bench%u@example.com", (guint) getpid ());
   g_autofree char *slug = g_strdup_printf ("bench%u", (guint) getpid ());
   g_autofree char *password = NULL, *token = NULL, *path = NULL;
-  double ms, total = 0, bare = 0, pull_ms, baseline_ms;
+  double ms, total = 0, bare = 0, pull_ms, baseline_ms, manual_ms;
+  g_autoptr(GArray) times = g_array_new (FALSE, FALSE, sizeof (double));
   guint requests = 0;
 
   g_test_init (&argc, &argv, G_TEST_OPTION_ISOLATE_DIRS, NULL);
@@ -163,6 +329,7 @@ main (int    argc,
       g_autoptr(BkSyncReport) report = run_pass (engine, &ms);
 
       g_assert_false (report->published);
+      g_array_append_val (times, ms);
       total += ms;
       requests += report->requests;
       bare += bare_feed_get (session, token);
@@ -171,6 +338,10 @@ main (int    argc,
            " a bare feed GET %.2f ms; ratio %.2f\n",
            (double) requests / NO_CHANGE_PASSES, total / NO_CHANGE_PASSES,
            bare / NO_CHANGE_PASSES, total / bare);
+  manual_ms = median (times);
+  g_print ("no-change pass, manual source: median %.2f ms\n", manual_ms);
+  bench_office365 (session, 1, manual_ms);
+  bench_office365 (session, 5, manual_ms);
 
   book_thousand (email);
   pulled = run_pass (engine, &pull_ms);

@@ -407,27 +407,32 @@ test_office365_invalid_delta_link (Fixture       *fixture,
 {
   g_autoptr(BkSyncReport) report = NULL;
   g_autoptr(GError) error = NULL;
-  g_auto(GStrv) keys = NULL;
-  g_autofree char *a = NULL, *graph = NULL, *forged = NULL, *stored = NULL, *status = NULL;
+  g_autoptr(BkCalendarDelta) before = NULL, after = NULL;
+  g_autofree char *a = NULL, *graph = NULL, *forged = NULL, *status = NULL;
   g_autofree char *escaped = NULL;
   g_autoptr(GPtrArray) events = NULL;
 
   bk_sync_report_free (run_pass (fixture));
   a = book_and_mirror (fixture, 0);
-  keys = bk_store_list_sync_state_keys (fixture->store, "calendar-link/", &error);
+  /* the link is kept with the calendar, with the window of its rounds */
+  before = bk_store_get_calendar_delta (fixture->store, BK_PROVIDER_OFFICE365, fixture->calendar, &error);
   g_assert_no_error (error);
-  g_assert_cmpuint (g_strv_length (keys), ==, 1);
+  g_assert_nonnull (before->link);
+  g_assert_cmpint (before->from, <, before->to);
 
   graph = bk_sandbox_microsoft_dup_graph_url (fixture->sandbox);
   escaped = g_uri_escape_string (fixture->calendar, NULL, FALSE);
   forged = g_strdup_printf ("%s/me/calendars/%s/calendarView/delta?$deltatoken=forged", graph, escaped);
-  g_assert_true (bk_store_set_sync_state (fixture->store, keys[0], forged, &error));
+  g_assert_true (bk_store_set_calendar_delta (fixture->store, BK_PROVIDER_OFFICE365, fixture->calendar,
+                                              forged, before->from, before->to, &error));
+  g_assert_no_error (error);
 
   report = run_pass (fixture);
   g_assert_cmpuint (report->calendar_changes, ==, 0);
-  stored = bk_store_get_sync_state (fixture->store, keys[0], NULL);
-  g_assert_nonnull (stored);
-  g_assert_cmpstr (stored, !=, forged);
+  after = bk_store_get_calendar_delta (fixture->store, BK_PROVIDER_OFFICE365, fixture->calendar, &error);
+  g_assert_no_error (error);
+  g_assert_nonnull (after->link);
+  g_assert_cmpstr (after->link, !=, forged);
   status = backend_column ("status", a);
   g_assert_cmpstr (status, ==, "booked");
   events = events_of (fixture, a);
