@@ -10,6 +10,7 @@
 #include "bk-backend-account.h"
 #include "bk-google-calendar-strategy.h"
 #include "bk-office365-calendar-strategy.h"
+#include "bk-settings.h"
 #include "bk-store.h"
 #include "bk-sync-controller.h"
 #include "bk-token-store.h"
@@ -37,8 +38,11 @@ struct _BkSyncController
   GHashTable      *before;         /* id → BkAppointmentStatus, before the pass */
   GNetworkMonitor *monitor;
   gulong           network_id;
+  GSettings       *settings;
+  guint            period;         /* seconds, from "sync-interval-seconds" */
   guint            timer_id;
   gboolean         network_available;
+  gboolean         started;
   gboolean         opening;
   gboolean         running;
   gboolean         again;
@@ -48,10 +52,14 @@ struct _BkSyncController
 
 enum {
   PROP_0,
+  PROP_STORE,
+  PROP_APPLICATION,
+  PROP_NETWORK_MONITOR,
   PROP_ENGINE,
   PROP_ACCOUNT,
   PROP_SERVER,
   PROP_ACCOUNT_ERROR,
+  PROP_RUNNING,
   PROP_PASSES,
   PROP_NOTIFICATIONS_SENT,
   N_PROPS
@@ -62,6 +70,7 @@ G_DEFINE_FINAL_TYPE (BkSyncController, bk_sync_controller, G_TYPE_OBJECT)
 static GParamSpec *properties [N_PROPS];
 
 static void run_pass (BkSyncController *self);
+static void restart_timer (BkSyncController *self);
 
 static void
 set_account_error (BkSyncController *self,
@@ -260,17 +269,31 @@ notify_changes (BkSyncController *self,
 /* --- the pass ------------------------------------------------------------ */
 
 static void
+set_running (BkSyncController *self,
+             gboolean          running)
+{
+  if (self->running == running)
+    return;
+  self->running = running;
+  g_object_notify_by_pspec (G_OBJECT (self), properties [PROP_RUNNING]);
+}
+
+static void
 pass_done (BkSyncController *self)
 {
-  self->running = FALSE;
   g_clear_pointer (&self->before, g_hash_table_unref);
   self->passes++;
   g_object_notify_by_pspec (G_OBJECT (self), properties [PROP_PASSES]);
+  set_running (self, FALSE);
   if (self->again)
     {
       self->again = FALSE;
       bk_sync_controller_sync (self);
+      return;
     }
+  /* the period counts from the end of the last pass, whatever started it:
+   * a slow server gets its pause, and ticks never pile up behind a pass */
+  restart_timer (self);
 }
 
 static void
@@ -363,7 +386,7 @@ run_pass (BkSyncController *self)
 {
   g_assert (!self->running);
 
-  self->running = TRUE;
+  set_running (self, TRUE);
   g_clear_object (&self->cancellable);
   self->cancellable = g_cancellable_new ();
   list_around_now (self, before_listed_cb);
@@ -406,11 +429,39 @@ network_changed_cb (GNetworkMonitor  *monitor,
     bk_sync_controller_sync (self);
 }
 
+/* A tick during a pass adds nothing: that pass is as fresh as the tick
+ * would be, and the period restarts when it ends. With the network down
+ * there is nothing to reach: the network coming back syncs at once. */
 static gboolean
 timer_cb (gpointer user_data)
 {
-  bk_sync_controller_sync (user_data);
+  BkSyncController *self = user_data;
+
+  if (!self->running && self->network_available)
+    bk_sync_controller_sync (self);
   return G_SOURCE_CONTINUE;
+}
+
+static void
+restart_timer (BkSyncController *self)
+{
+  if (!self->started)
+    return;
+  g_clear_handle_id (&self->timer_id, g_source_remove);
+  self->timer_id = g_timeout_add_seconds (self->period, timer_cb, self);
+}
+
+static void
+period_changed_cb (GSettings        *settings,
+                   const char       *key,
+                   BkSyncController *self)
+{
+  guint period = g_settings_get_uint (settings, "sync-interval-seconds");
+
+  if (period == self->period)
+    return;
+  self->period = period;
+  restart_timer (self);
 }
 
 /* --- GObject ------------------------------------------------------------- */
@@ -423,6 +474,10 @@ bk_sync_controller_dispose (GObject *object)
   g_cancellable_cancel (self->cancellable);
   g_clear_signal_handler (&self->network_id, self->monitor);
   g_clear_handle_id (&self->timer_id, g_source_remove);
+  if (self->settings != NULL)
+    g_signal_handlers_disconnect_by_data (self->settings, self);
+  g_clear_object (&self->settings);
+  g_clear_object (&self->monitor);
   g_clear_object (&self->cancellable);
   g_clear_object (&self->engine);
   g_clear_object (&self->client);
@@ -456,6 +511,15 @@ bk_sync_controller_get_property (GObject    *object,
 
   switch (prop_id)
     {
+    case PROP_STORE:
+      g_value_set_object (value, self->store);
+      break;
+    case PROP_APPLICATION:
+      g_value_set_object (value, self->application);
+      break;
+    case PROP_NETWORK_MONITOR:
+      g_value_set_object (value, self->monitor);
+      break;
     case PROP_ENGINE:
       g_value_set_object (value, self->engine);
       break;
@@ -467,6 +531,9 @@ bk_sync_controller_get_property (GObject    *object,
       break;
     case PROP_ACCOUNT_ERROR:
       g_value_set_string (value, self->account_error);
+      break;
+    case PROP_RUNNING:
+      g_value_set_boolean (value, self->running);
       break;
     case PROP_PASSES:
       g_value_set_uint (value, self->passes);
@@ -480,14 +547,65 @@ bk_sync_controller_get_property (GObject    *object,
 }
 
 static void
+bk_sync_controller_set_property (GObject      *object,
+                                 guint         prop_id,
+                                 const GValue *value,
+                                 GParamSpec   *pspec)
+{
+  BkSyncController *self = BK_SYNC_CONTROLLER (object);
+
+  switch (prop_id)
+    {
+    case PROP_STORE:
+      self->store = g_value_dup_object (value);
+      break;
+    case PROP_APPLICATION:
+      g_set_weak_pointer (&self->application, g_value_get_object (value));
+      break;
+    case PROP_NETWORK_MONITOR:
+      self->monitor = g_value_dup_object (value);
+      break;
+    default:
+      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+    }
+}
+
+static void
+bk_sync_controller_constructed (GObject *object)
+{
+  BkSyncController *self = BK_SYNC_CONTROLLER (object);
+
+  G_OBJECT_CLASS (bk_sync_controller_parent_class)->constructed (object);
+
+  g_assert (BK_IS_STORE (self->store));
+  if (self->monitor == NULL)
+    self->monitor = g_object_ref (g_network_monitor_get_default ());
+  self->settings = bk_settings_new ();
+  self->period = g_settings_get_uint (self->settings, "sync-interval-seconds");
+  g_signal_connect (self->settings, "changed::sync-interval-seconds",
+                    G_CALLBACK (period_changed_cb), self);
+  load_account (self);
+}
+
+static void
 bk_sync_controller_class_init (BkSyncControllerClass *klass)
 {
   GObjectClass *object_class = G_OBJECT_CLASS (klass);
   GParamFlags flags = G_PARAM_READABLE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS;
+  GParamFlags construct_flags = G_PARAM_READWRITE | G_PARAM_CONSTRUCT_ONLY | G_PARAM_STATIC_STRINGS;
 
   object_class->dispose = bk_sync_controller_dispose;
   object_class->finalize = bk_sync_controller_finalize;
   object_class->get_property = bk_sync_controller_get_property;
+  object_class->set_property = bk_sync_controller_set_property;
+  object_class->constructed = bk_sync_controller_constructed;
+
+  properties [PROP_STORE] =
+    g_param_spec_object ("store", NULL, NULL, BK_TYPE_STORE, construct_flags);
+  properties [PROP_APPLICATION] =
+    g_param_spec_object ("application", NULL, NULL, G_TYPE_APPLICATION, construct_flags);
+  properties [PROP_NETWORK_MONITOR] =
+    g_param_spec_object ("network-monitor", NULL, NULL, G_TYPE_NETWORK_MONITOR, construct_flags);
 
   properties [PROP_ENGINE] =
     g_param_spec_object ("engine", NULL, NULL, BK_TYPE_SYNC_ENGINE, flags);
@@ -497,6 +615,8 @@ bk_sync_controller_class_init (BkSyncControllerClass *klass)
     g_param_spec_string ("server", NULL, NULL, NULL, flags);
   properties [PROP_ACCOUNT_ERROR] =
     g_param_spec_string ("account-error", NULL, NULL, NULL, flags);
+  properties [PROP_RUNNING] =
+    g_param_spec_boolean ("running", NULL, NULL, FALSE, flags);
   properties [PROP_PASSES] =
     g_param_spec_uint ("passes", NULL, NULL, 0, G_MAXUINT, 0, flags);
   properties [PROP_NOTIFICATIONS_SENT] =
@@ -516,16 +636,13 @@ BkSyncController *
 bk_sync_controller_new (BkStore      *store,
                         GApplication *application)
 {
-  BkSyncController *self;
-
   g_return_val_if_fail (BK_IS_STORE (store), NULL);
   g_return_val_if_fail (application == NULL || G_IS_APPLICATION (application), NULL);
 
-  self = g_object_new (BK_TYPE_SYNC_CONTROLLER, NULL);
-  self->store = g_object_ref (store);
-  g_set_weak_pointer (&self->application, application);
-  load_account (self);
-  return self;
+  return g_object_new (BK_TYPE_SYNC_CONTROLLER,
+                       "store", store,
+                       "application", application,
+                       NULL);
 }
 
 BkStore *
@@ -533,6 +650,20 @@ bk_sync_controller_get_store (BkSyncController *self)
 {
   g_return_val_if_fail (BK_IS_SYNC_CONTROLLER (self), NULL);
   return self->store;
+}
+
+GNetworkMonitor *
+bk_sync_controller_get_network_monitor (BkSyncController *self)
+{
+  g_return_val_if_fail (BK_IS_SYNC_CONTROLLER (self), NULL);
+  return self->monitor;
+}
+
+guint
+bk_sync_controller_get_period (BkSyncController *self)
+{
+  g_return_val_if_fail (BK_IS_SYNC_CONTROLLER (self), 0);
+  return self->period;
 }
 
 BkSyncEngine *
@@ -573,6 +704,13 @@ bk_sync_controller_get_sign_in_needed (BkSyncController *self)
           (self->engine != NULL && bk_sync_engine_get_state (self->engine) == BK_SYNC_STATE_SIGN_IN_NEEDED));
 }
 
+gboolean
+bk_sync_controller_get_running (BkSyncController *self)
+{
+  g_return_val_if_fail (BK_IS_SYNC_CONTROLLER (self), FALSE);
+  return self->running;
+}
+
 guint
 bk_sync_controller_get_passes (BkSyncController *self)
 {
@@ -592,15 +730,18 @@ bk_sync_controller_start (BkSyncController *self)
 {
   g_return_if_fail (BK_IS_SYNC_CONTROLLER (self));
 
-  if (self->monitor == NULL)
+  if (self->started)
     {
-      self->monitor = g_network_monitor_get_default ();
-      self->network_available = g_network_monitor_get_network_available (self->monitor);
-      self->network_id = g_signal_connect (self->monitor, "network-changed",
-                                           G_CALLBACK (network_changed_cb), self);
+      bk_sync_controller_sync (self);
+      return;
     }
-  if (self->timer_id == 0)
-    self->timer_id = g_timeout_add_seconds (BK_SYNC_CONTROLLER_PERIOD_SECONDS, timer_cb, self);
+  self->started = TRUE;
+  self->network_available = g_network_monitor_get_network_available (self->monitor);
+  self->network_id = g_signal_connect (self->monitor, "network-changed",
+                                       G_CALLBACK (network_changed_cb), self);
+  restart_timer (self);
+  /* even with the network down: the pass says "offline" in the bar, and a
+   * server on the local machine or network may still answer */
   bk_sync_controller_sync (self);
 }
 

@@ -375,6 +375,7 @@ test_schema (void)
     { "window-width", "i" },
     { "window-height", "i" },
     { "window-maximized", "b" },
+    { "sync-interval-seconds", "u" },
   };
   g_autofree char *dir = build_path ("data");
   g_autoptr(GSettingsSchemaSource) source = NULL;
@@ -393,7 +394,8 @@ test_schema (void)
   g_strdelimit (expected_path, ".", '/');
   g_assert_cmpstr (g_settings_schema_get_path (schema), ==, expected_path);
 
-  /* The window remembers its size; the window code reads these keys. */
+  /* The window remembers its size, the sync controller reads its period:
+   * the code reads these keys. */
   for (guint i = 0; i < G_N_ELEMENTS (keys); i++)
     {
       g_autoptr(GSettingsSchemaKey) key = NULL;
