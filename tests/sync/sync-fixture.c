@@ -76,11 +76,59 @@ sync_server_stop (gboolean kill)
   g_clear_object (&server);
 }
 
+/* Whether every thread of process @pid is stopped (@stopped), or none is. */
+static gboolean
+threads_stopped (const char *pid,
+                 gboolean    stopped)
+{
+  g_autofree char *tasks = g_build_filename ("/proc", pid, "task", NULL);
+  g_autoptr(GDir) dir = g_dir_open (tasks, 0, NULL);
+  const char *tid;
+
+  g_assert_nonnull (dir);
+  while ((tid = g_dir_read_name (dir)) != NULL)
+    {
+      g_autofree char *path = g_build_filename (tasks, tid, "stat", NULL);
+      g_autofree char *line = NULL;
+      const char *end;
+      gboolean is_stopped;
+
+      /* a thread that ended meanwhile runs nothing */
+      if (!g_file_get_contents (path, &line, NULL, NULL))
+        continue;
+      /* "tid (comm) STATE …"; comm may hold ") " itself */
+      end = strrchr (line, ')');
+      g_assert_true (end != NULL && end[1] == ' ');
+      /* T: stopped by a signal; Z, X: ending, so not running either */
+      is_stopped = end[2] == 'T' || end[2] == 'Z' || end[2] == 'X';
+      if (stopped ? !is_stopped : end[2] == 'T')
+        return FALSE;
+    }
+  return TRUE;
+}
+
 void
 sync_server_signal (int signum)
 {
+  g_autofree char *pid = NULL;
+  gint64 deadline = g_get_monotonic_time () + 10 * G_USEC_PER_SEC;
+
   g_assert_nonnull (server);
+  g_assert_true (signum == SIGSTOP || signum == SIGCONT);
+  pid = g_strdup (g_subprocess_get_identifier (server));
+  g_assert_nonnull (pid);
+  /* GLib only queues the kill() for its worker thread, and a stop takes
+   * effect as each server thread next runs: without this wait the server
+   * could still answer the next request, and a test meant to meet a hung
+   * server would not. */
   g_subprocess_send_signal (server, signum);
+  while (!threads_stopped (pid, signum == SIGSTOP))
+    {
+      if (g_get_monotonic_time () > deadline)
+        g_error ("bookable-server (pid %s) did not %s within 10 s", pid,
+                 signum == SIGSTOP ? "stop" : "continue");
+      g_usleep (G_USEC_PER_SEC / 1000);
+    }
 }
 
 const char *

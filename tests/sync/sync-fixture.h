@@ -12,7 +12,8 @@ G_BEGIN_DECLS
 void         sync_server_start    (void);
 void         sync_server_stop     (gboolean kill);
 const char  *sync_server_url      (void);
-/* SIGSTOP / SIGCONT: a server that hangs, then wakes. */
+/* SIGSTOP / SIGCONT: a server that hangs, then wakes. Returns once it took
+ * effect: every thread of the server stopped, or none stopped any more. */
 void         sync_server_signal   (int                 signum);
 
 /* One run of the real bookablectl in this test case's profile. */
