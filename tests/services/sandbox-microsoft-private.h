@@ -114,6 +114,7 @@ typedef enum
   SB_FAULT_MALFORMED,       /* body replaced by text that is not JSON */
   SB_FAULT_DROP,            /* socket closed without an answer */
   SB_FAULT_FAIL_FROM_PAGE,  /* calendarView of a calendar fails from page K on */
+  SB_FAULT_DELAY,           /* the answer held back min_ms..max_ms, loop not blocked */
 } SbFaultKind;
 
 typedef struct
@@ -126,6 +127,13 @@ typedef struct
   guint       page;         /* 1-based */
   guint       status;
   guint64     fired;
+  /* SB_FAULT_DELAY */
+  guint       min_ms;
+  guint       max_ms;
+  guint32     seed;
+  GRand      *rand;         /* seeded: the same seed gives the same delays */
+  char       *only;         /* a route kind (see README), NULL = any */
+  GArray     *delays_ms;    /* guint: the latest delays chosen, oldest first */
 } SbFault;
 
 /* One request being answered. Handlers fill status/body/headers; the
