@@ -18,6 +18,7 @@ struct _BkAppointment
   char                *client_email;
   char                *note;
   char                *calendar_event_id;
+  char                *calendar_event_calendar;
   BkAppointmentStatus  status;
   guint                conflict : 1;
   guint                pending : 1;
@@ -33,6 +34,7 @@ enum {
   PROP_NOTE,
   PROP_STATUS,
   PROP_CALENDAR_EVENT_ID,
+  PROP_CALENDAR_EVENT_CALENDAR,
   PROP_CONFLICT,
   PROP_PENDING,
   N_PROPS
@@ -87,6 +89,7 @@ bk_appointment_finalize (GObject *object)
   g_clear_pointer (&self->client_email, g_free);
   g_clear_pointer (&self->note, g_free);
   g_clear_pointer (&self->calendar_event_id, g_free);
+  g_clear_pointer (&self->calendar_event_calendar, g_free);
 
   G_OBJECT_CLASS (bk_appointment_parent_class)->finalize (object);
 }
@@ -124,6 +127,9 @@ bk_appointment_get_property (GObject    *object,
       break;
     case PROP_CALENDAR_EVENT_ID:
       g_value_set_string (value, self->calendar_event_id);
+      break;
+    case PROP_CALENDAR_EVENT_CALENDAR:
+      g_value_set_string (value, self->calendar_event_calendar);
       break;
     case PROP_CONFLICT:
       g_value_set_boolean (value, self->conflict);
@@ -170,6 +176,9 @@ bk_appointment_set_property (GObject      *object,
     case PROP_CALENDAR_EVENT_ID:
       bk_appointment_set_calendar_event_id (self, g_value_get_string (value));
       break;
+    case PROP_CALENDAR_EVENT_CALENDAR:
+      bk_appointment_set_calendar_event_calendar (self, g_value_get_string (value));
+      break;
     case PROP_CONFLICT:
       bk_appointment_set_conflict (self, g_value_get_boolean (value));
       break;
@@ -209,6 +218,8 @@ bk_appointment_class_init (BkAppointmentClass *klass)
                        BK_APPOINTMENT_STATUS_BOOKED, rw);
   properties [PROP_CALENDAR_EVENT_ID] =
     g_param_spec_string ("calendar-event-id", NULL, NULL, NULL, rw);
+  properties [PROP_CALENDAR_EVENT_CALENDAR] =
+    g_param_spec_string ("calendar-event-calendar", NULL, NULL, NULL, rw);
   properties [PROP_CONFLICT] =
     g_param_spec_boolean ("conflict", NULL, NULL, FALSE, rw);
   properties [PROP_PENDING] =
@@ -360,6 +371,24 @@ bk_appointment_set_calendar_event_id (BkAppointment *self,
 
   if (replace_string (&self->calendar_event_id, event_id))
     g_object_notify_by_pspec (G_OBJECT (self), properties [PROP_CALENDAR_EVENT_ID]);
+}
+
+const char *
+bk_appointment_get_calendar_event_calendar (BkAppointment *self)
+{
+  g_return_val_if_fail (BK_IS_APPOINTMENT (self), NULL);
+
+  return self->calendar_event_calendar;
+}
+
+void
+bk_appointment_set_calendar_event_calendar (BkAppointment *self,
+                                            const char    *calendar_id)
+{
+  g_return_if_fail (BK_IS_APPOINTMENT (self));
+
+  if (replace_string (&self->calendar_event_calendar, calendar_id))
+    g_object_notify_by_pspec (G_OBJECT (self), properties [PROP_CALENDAR_EVENT_CALENDAR]);
 }
 
 gboolean

@@ -20,8 +20,8 @@ GType bk_appointment_status_get_type (void) G_GNUC_CONST;
 
 /* A GObject (not plain data) because it has identity — the backend's id —
  * and because the Schedule lists it in a GtkListView. Properties: id, start,
- * end, client-name, client-email, note, status, calendar-event-id, conflict,
- * pending. */
+ * end, client-name, client-email, note, status, calendar-event-id,
+ * calendar-event-calendar, conflict, pending. */
 G_DECLARE_FINAL_TYPE (BkAppointment, bk_appointment, BK, APPOINTMENT, GObject)
 
 BkAppointment       *bk_appointment_new                   (const char          *id,
@@ -46,6 +46,12 @@ void                 bk_appointment_set_status            (BkAppointment       *
 const char          *bk_appointment_get_calendar_event_id (BkAppointment       *self);
 void                 bk_appointment_set_calendar_event_id (BkAppointment       *self,
                                                            const char          *event_id);
+/* The remote id of the calendar the event was written to; NULL when not
+ * known (no event, or one written before the store kept it: then it is
+ * taken to be in the current destination calendar). */
+const char          *bk_appointment_get_calendar_event_calendar (BkAppointment *self);
+void                 bk_appointment_set_calendar_event_calendar (BkAppointment *self,
+                                                                 const char    *calendar_id);
 gboolean             bk_appointment_get_conflict          (BkAppointment       *self);
 void                 bk_appointment_set_conflict          (BkAppointment       *self,
                                                            gboolean             conflict);

@@ -10,6 +10,24 @@
 #include "bk-interval.h"
 #include "bk-store-private.h"
 
+/* Version 3 → 4. Each appointment's event remembers the calendar it was
+ * written to, so a later move or removal reaches that calendar even after
+ * the expert chose another destination. Events written before version 4
+ * get the destination of the active source at the upgrade, the best guess
+ * there is (they were written to the destination of their day); where
+ * there is none (manual source, no destination) the column stays NULL and
+ * the strategies use the current destination, as before version 4. The
+ * index serves the lookups by event id (two-way sync, a reschedule
+ * inheriting its predecessor's event). */
+const char _bk_store_schema_v4[] =
+  "ALTER TABLE appointments ADD COLUMN calendar_event_calendar TEXT;"
+  "UPDATE appointments SET calendar_event_calendar ="
+  " (SELECT c.remote_id FROM calendars c JOIN active_source s ON c.provider = s.source"
+  "  WHERE c.destination = 1)"
+  " WHERE calendar_event_id IS NOT NULL;"
+  "CREATE INDEX appointments_event ON appointments (calendar_event_id)"
+  " WHERE calendar_event_id IS NOT NULL;";
+
 static const char add_block_sql[] =
   "INSERT INTO blocks (start_at, end_at, title) VALUES (?1, ?2, ?3)";
 
@@ -22,12 +40,13 @@ static const char remove_block_sql[] =
 
 static const char upsert_appointment_sql[] =
   "INSERT INTO appointments (" _BK_STORE_APPOINTMENT_COLUMNS ", updated_at)"
-  " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11)"
+  " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12)"
   " ON CONFLICT (id) DO UPDATE SET start_at = excluded.start_at,"
   " end_at = excluded.end_at, client_name = excluded.client_name,"
   " client_email = excluded.client_email, note = excluded.note,"
   " status = excluded.status, calendar_event_id = excluded.calendar_event_id,"
   " conflict = excluded.conflict, pending = excluded.pending,"
+  " calendar_event_calendar = excluded.calendar_event_calendar,"
   " updated_at = excluded.updated_at";
 
 static const char list_appointments_sql[] = _BK_STORE_LIST_APPOINTMENTS_SQL;
@@ -46,8 +65,8 @@ static const char list_booked_sql[] =
   "SELECT start_at, end_at FROM appointments WHERE status = 'booked' AND"
   _BK_STORE_OVERLAPS ("appointments") " ORDER BY start_at";
 
-static BkAppointment *
-appointment_from_row (sqlite3_stmt *stmt)
+BkAppointment *
+_bk_store_appointment_from_row (sqlite3_stmt *stmt)
 {
   BkAppointment *appointment;
   BkAppointmentStatus status = BK_APPOINTMENT_STATUS_BOOKED;
@@ -64,6 +83,7 @@ appointment_from_row (sqlite3_stmt *stmt)
   bk_appointment_set_calendar_event_id (appointment, (const char *) sqlite3_column_text (stmt, 7));
   bk_appointment_set_conflict (appointment, sqlite3_column_int (stmt, 8) != 0);
   bk_appointment_set_pending (appointment, sqlite3_column_int (stmt, 9) != 0);
+  bk_appointment_set_calendar_event_calendar (appointment, (const char *) sqlite3_column_text (stmt, 10));
 
   return appointment;
 }
@@ -266,7 +286,8 @@ _bk_store_upsert_appointment (BkStore        *self,
   sqlite3_bind_text (stmt, 8, bk_appointment_get_calendar_event_id (appointment), -1, SQLITE_STATIC);
   sqlite3_bind_int (stmt, 9, bk_appointment_get_conflict (appointment));
   sqlite3_bind_int (stmt, 10, bk_appointment_get_pending (appointment));
-  sqlite3_bind_int64 (stmt, 11, now);
+  sqlite3_bind_text (stmt, 11, bk_appointment_get_calendar_event_calendar (appointment), -1, SQLITE_STATIC);
+  sqlite3_bind_int64 (stmt, 12, now);
 
   return _bk_store_step_done (self, stmt, error);
 }
@@ -308,7 +329,7 @@ collect_appointments (sqlite3_stmt *stmt,
   int rc;
 
   while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
-    g_ptr_array_add (out, appointment_from_row (stmt));
+    g_ptr_array_add (out, _bk_store_appointment_from_row (stmt));
 
   return rc;
 }

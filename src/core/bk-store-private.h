@@ -30,7 +30,7 @@ G_DEFINE_AUTOPTR_CLEANUP_FUNC (sqlite3, sqlite3_close_v2)
 
 #define _BK_STORE_APPOINTMENT_COLUMNS \
   "id, start_at, end_at, client_name, client_email, note, status," \
-  " calendar_event_id, conflict, pending"
+  " calendar_event_id, conflict, pending, calendar_event_calendar"
 
 #define _BK_STORE_LIST_APPOINTMENTS_SQL \
   "SELECT " _BK_STORE_APPOINTMENT_COLUMNS " FROM appointments" \
@@ -87,6 +87,13 @@ extern const char _bk_store_schema_v2[];
 /* Version 2 → 3 (busy times by event id, delta links with the calendar),
  * defined in bk-store-busy-delta.c. */
 extern const char _bk_store_schema_v3[];
+/* Version 3 → 4 (the calendar of each appointment's event), defined in
+ * bk-store-appointments.c. */
+extern const char _bk_store_schema_v4[];
+
+/* A row of "SELECT " _BK_STORE_APPOINTMENT_COLUMNS as a new BkAppointment
+ * (bk-store-appointments.c). */
+BkAppointment *_bk_store_appointment_from_row (sqlite3_stmt *stmt);
 
 /* bk-store-calendars.c, inside the caller's transaction: the local row id
  * of a calendar (0 with BK_STORE_ERROR_NOT_FOUND); inserting busy times

@@ -22,14 +22,23 @@ static const char get_appointment_sql[] =
   "SELECT " _BK_STORE_APPOINTMENT_COLUMNS " FROM appointments WHERE id = ?1";
 
 /* The backend's view, except on rows with queued local changes; the
- * conflict flag is ours (the calendar check), the pending flag the outbox's. */
+ * conflict flag is ours (the calendar check), the pending flag the outbox's.
+ * The backend does not know which calendar an event is in, only the store
+ * does: a row keeps its calendar while its event stays the same, and a row
+ * that takes over another's event (the new appointment of a reschedule)
+ * takes that row's calendar with it. */
 static const char feed_upsert_sql[] =
   "INSERT INTO appointments (" _BK_STORE_APPOINTMENT_COLUMNS ", updated_at)"
-  " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, 0, 0, ?9)"
+  " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, 0, 0,"
+  "  (SELECT a.calendar_event_calendar FROM appointments a WHERE a.calendar_event_id = ?8"
+  "   AND a.calendar_event_calendar IS NOT NULL ORDER BY a.updated_at DESC LIMIT 1), ?9)"
   " ON CONFLICT (id) DO UPDATE SET start_at = excluded.start_at,"
   " end_at = excluded.end_at, client_name = excluded.client_name,"
   " client_email = excluded.client_email, note = excluded.note,"
   " status = excluded.status, calendar_event_id = excluded.calendar_event_id,"
+  " calendar_event_calendar = CASE WHEN appointments.calendar_event_id IS excluded.calendar_event_id"
+  "  THEN coalesce (appointments.calendar_event_calendar, excluded.calendar_event_calendar)"
+  "  ELSE excluded.calendar_event_calendar END,"
   " updated_at = excluded.updated_at"
   " WHERE NOT " NAMED_IN_OUTBOX ("excluded.id");
 
@@ -213,8 +222,6 @@ bk_store_get_appointment (BkStore     *self,
                           GError     **error)
 {
   g_autoptr(BkCachedStmt) stmt = NULL;
-  BkAppointmentStatus status = BK_APPOINTMENT_STATUS_BOOKED;
-  BkAppointment *appointment;
   int rc;
 
   g_return_val_if_fail (BK_IS_STORE (self), NULL);
@@ -234,18 +241,7 @@ bk_store_get_appointment (BkStore     *self,
         _bk_store_set_sql_error (self, error);
       return NULL;
     }
-  appointment = bk_appointment_new ((const char *) sqlite3_column_text (stmt, 0),
-                                    sqlite3_column_int64 (stmt, 1),
-                                    sqlite3_column_int64 (stmt, 2),
-                                    (const char *) sqlite3_column_text (stmt, 3),
-                                    (const char *) sqlite3_column_text (stmt, 4));
-  bk_appointment_set_note (appointment, (const char *) sqlite3_column_text (stmt, 5));
-  bk_appointment_status_from_string ((const char *) sqlite3_column_text (stmt, 6), &status);
-  bk_appointment_set_status (appointment, status);
-  bk_appointment_set_calendar_event_id (appointment, (const char *) sqlite3_column_text (stmt, 7));
-  bk_appointment_set_conflict (appointment, sqlite3_column_int (stmt, 8) != 0);
-  bk_appointment_set_pending (appointment, sqlite3_column_int (stmt, 9) != 0);
-  return appointment;
+  return _bk_store_appointment_from_row (stmt);
 }
 
 gboolean

@@ -110,6 +110,7 @@ static const char * const migrations[BK_STORE_SCHEMA_VERSION] = {
   schema_v1,
   _bk_store_schema_v2,
   _bk_store_schema_v3,
+  _bk_store_schema_v4,
 };
 
 typedef enum

@@ -18,7 +18,7 @@ typedef enum
 } BkStoreError;
 
 /* The schema version this binary writes (PRAGMA user_version). */
-#define BK_STORE_SCHEMA_VERSION 3
+#define BK_STORE_SCHEMA_VERSION 4
 
 #define BK_TYPE_STORE (bk_store_get_type ())
 

@@ -358,6 +358,7 @@ gboolean
 bk_calendar_store_event_id (BkStore        *store,
                             BkAppointment  *appointment,
                             const char     *event_id,
+                            const char     *calendar_id,
                             GError        **error)
 {
   g_autoptr(GPtrArray) rows = g_ptr_array_new ();
@@ -365,7 +366,9 @@ bk_calendar_store_event_id (BkStore        *store,
   g_return_val_if_fail (BK_IS_STORE (store), FALSE);
   g_return_val_if_fail (BK_IS_APPOINTMENT (appointment), FALSE);
 
+  /* one row write: an event id is never known without its calendar */
   bk_appointment_set_calendar_event_id (appointment, event_id);
+  bk_appointment_set_calendar_event_calendar (appointment, event_id != NULL ? calendar_id : NULL);
   g_ptr_array_add (rows, appointment);
   return bk_store_upsert_appointments (store, rows, error);
 }

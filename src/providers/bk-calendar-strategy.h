@@ -188,11 +188,15 @@ void           bk_calendar_note_reconnect_needed  (BkStore              *store,
 char          *bk_calendar_dup_destination        (BkStore              *store,
                                                    const char           *provider,
                                                    GError              **error);
-/* Records the calendar event id of @appointment in the store: done before a
- * create reports success, so a crash right after leaves the id known. */
+/* Records the calendar event id of @appointment and the remote id of the
+ * calendar it was written to (@calendar_id) in the store, in one row
+ * write: done before a create reports success, so a crash right after
+ * leaves both known. Later moves and removals go to that calendar, even
+ * when the expert has chosen another destination since. */
 gboolean       bk_calendar_store_event_id         (BkStore              *store,
                                                    BkAppointment        *appointment,
                                                    const char           *event_id,
+                                                   const char           *calendar_id,
                                                    GError              **error);
 /* "Appointment with NAME" (translated), the title of an appointment's
  * event in any calendar. */

@@ -14,8 +14,12 @@
  * - Appointments go to the destination calendar with a client-chosen event
  *   id derived from the appointment id (a retried insert meets a 409, which
  *   counts as success) and the appointment id in extendedProperties.private;
- *   the event id is stored before success is reported. Patch and delete go
- *   to the destination calendar; 404/410 on delete mean already gone. */
+ *   the event id and its calendar are stored before success is reported.
+ *   Patch and delete go to the calendar the event was written to (the
+ *   destination for an event stored before the store kept its calendar);
+ *   when the expert has chosen another destination since, they also reach
+ *   the event there if it was moved by hand (a patch that met a 404, every
+ *   delete); 404/410 on delete mean already gone. */
 
 #define G_LOG_DOMAIN "bk-google"
 
@@ -351,19 +355,48 @@ build_event (BkAppointment *appointment,
   return json_builder_get_root (builder);
 }
 
-/* The client and the destination calendar, or NULL with an error. */
+/* An insert's state once Google answered: the appointment, and the
+ * calendar its event went to. */
+typedef struct
+{
+  BkAppointment *appointment;
+  char          *calendar;
+} InsertData;
+
+static void
+insert_data_free (InsertData *data)
+{
+  g_clear_object (&data->appointment);
+  g_free (data->calendar);
+  g_free (data);
+}
+
+/* The client and the calendar @appointment's event is written to: the one
+ * the store says it is in when @known_event is that event (so a move or a
+ * removal follows an event the expert's change of destination left in
+ * another calendar, and a retried insert never copies it into the new
+ * destination), else the destination; NULL with an error. */
 static BkGoogleClient *
 prepare_write (BkGoogleCalendarStrategy  *self,
-               char                     **out_destination,
+               BkAppointment             *appointment,
+               const char                *known_event,
+               char                     **out_calendar,
                GError                   **error)
 {
   BkGoogleClient *client = ensure_client (self, error);
+  const char *known_calendar = bk_appointment_get_calendar_event_calendar (appointment);
   g_autoptr(GError) local_error = NULL;
 
   if (client == NULL)
     return NULL;
-  *out_destination = bk_calendar_dup_destination (get_store (self), PROVIDER, &local_error);
-  if (*out_destination == NULL)
+  if (known_calendar != NULL && known_event != NULL
+      && g_strcmp0 (bk_appointment_get_calendar_event_id (appointment), known_event) == 0)
+    {
+      *out_calendar = g_strdup (known_calendar);
+      return client;
+    }
+  *out_calendar = bk_calendar_dup_destination (get_store (self), PROVIDER, &local_error);
+  if (*out_calendar == NULL)
     {
       if (local_error != NULL)
         g_propagate_error (error, g_steal_pointer (&local_error));
@@ -382,7 +415,7 @@ event_inserted_cb (GObject      *object,
 {
   g_autoptr(GTask) task = user_data;
   BkGoogleCalendarStrategy *self = g_task_get_source_object (task);
-  BkAppointment *appointment = g_task_get_task_data (task);
+  InsertData *data = g_task_get_task_data (task);
   g_autoptr(GError) error = NULL;
   g_autofree char *event_id = NULL;
 
@@ -394,7 +427,7 @@ event_inserted_cb (GObject      *object,
       return;
     }
   /* stored before success is reported; a retry meets the same id anyway */
-  if (!bk_calendar_store_event_id (get_store (self), appointment, event_id, &error))
+  if (!bk_calendar_store_event_id (get_store (self), data->appointment, event_id, data->calendar, &error))
     g_task_return_error (task, g_steal_pointer (&error));
   else
     g_task_return_pointer (task, g_steal_pointer (&event_id), g_free);
@@ -411,19 +444,85 @@ google_create_appointment_async (BkCalendarStrategy     *strategy,
   g_autoptr(GTask) task = g_task_new (self, cancellable, callback, user_data);
   g_autoptr(GError) error = NULL;
   g_autoptr(JsonNode) event = NULL;
-  g_autofree char *destination = NULL;
+  g_autofree char *event_id = bk_google_event_id_for_appointment (bk_appointment_get_id (appointment));
+  InsertData *data = g_new0 (InsertData, 1);
   BkGoogleClient *client;
 
   g_task_set_source_tag (task, google_create_appointment_async);
-  g_task_set_task_data (task, g_object_ref (appointment), g_object_unref);
-  if ((client = prepare_write (self, &destination, &error)) == NULL)
+  data->appointment = g_object_ref (appointment);
+  g_task_set_task_data (task, data, (GDestroyNotify) insert_data_free);
+  if ((client = prepare_write (self, appointment, event_id, &data->calendar, &error)) == NULL)
     {
       g_task_return_error (task, g_steal_pointer (&error));
       return;
     }
   event = build_event (appointment, TRUE);
-  bk_google_client_insert_event_async (client, destination, event, cancellable,
+  bk_google_client_insert_event_async (client, data->calendar, event, cancellable,
                                        event_inserted_cb, g_steal_pointer (&task));
+}
+
+/* A move or removal of an event: the event, and the other calendar it may
+ * be in — the destination, when the expert chose another one after the
+ * event was written (moving an event between calendars by hand in Google
+ * Calendar keeps its id, so it may have followed). */
+typedef struct
+{
+  BkAppointment *appointment;
+  char          *event_id;
+  char          *fallback;   /* NULL: nowhere else to look */
+  char          *moved_to;   /* set once the fallback is tried */
+  JsonNode      *changes;    /* NULL: a removal */
+} ChangeData;
+
+static void
+change_data_free (ChangeData *data)
+{
+  g_clear_object (&data->appointment);
+  g_free (data->event_id);
+  g_free (data->fallback);
+  g_free (data->moved_to);
+  g_clear_pointer (&data->changes, json_node_unref);
+  g_free (data);
+}
+
+static void event_changed_cb (GObject *object, GAsyncResult *result, gpointer user_data);
+
+static void
+send_change (BkGoogleClient *client,
+             GTask          *task,
+             const char     *calendar)
+{
+  ChangeData *data = g_task_get_task_data (task);
+  GCancellable *cancellable = g_task_get_cancellable (task);
+
+  if (data->changes == NULL)
+    bk_google_client_delete_event_async (client, calendar, data->event_id, cancellable,
+                                         event_changed_cb, task);
+  else
+    bk_google_client_patch_event_async (client, calendar, data->event_id, data->changes, cancellable,
+                                        event_changed_cb, task);
+}
+
+/* Tries the fallback calendar next: for a patch the event's calendar no
+ * longer has the event for (404, or 410 for one deleted or moved out
+ * there), and for every removal — a delete of an id that is not there
+ * counts as done. FALSE when there is none. */
+static gboolean
+try_fallback (BkGoogleClient *client,
+              GTask          *task,
+              const GError   *error)
+{
+  ChangeData *data = g_task_get_task_data (task);
+  gboolean missing = g_error_matches (error, BK_GOOGLE_ERROR, BK_GOOGLE_ERROR_NOT_FOUND)
+                     || g_error_matches (error, BK_GOOGLE_ERROR, BK_GOOGLE_ERROR_SYNC_TOKEN_GONE);
+
+  if (data->fallback == NULL
+      || (data->changes != NULL && !missing)
+      || (data->changes == NULL && error != NULL))
+    return FALSE;
+  data->moved_to = g_steal_pointer (&data->fallback);
+  send_change (client, task, data->moved_to);
+  return TRUE;
 }
 
 static void
@@ -433,16 +532,32 @@ event_changed_cb (GObject      *object,
 {
   g_autoptr(GTask) task = user_data;
   BkGoogleCalendarStrategy *self = g_task_get_source_object (task);
+  ChangeData *data = g_task_get_task_data (task);
+  BkGoogleClient *client = BK_GOOGLE_CLIENT (object);
   g_autoptr(GError) error = NULL;
   gboolean ok;
 
-  if (g_task_get_source_tag (task) == (gpointer) bk_availability_strategy_cancel_appointment_async)
-    ok = bk_google_client_delete_event_finish (BK_GOOGLE_CLIENT (object), result, &error);
+  if (data->changes == NULL)
+    ok = bk_google_client_delete_event_finish (client, result, &error);
   else
-    ok = bk_google_client_patch_event_finish (BK_GOOGLE_CLIENT (object), result, &error);
+    ok = bk_google_client_patch_event_finish (client, result, &error);
+  if (try_fallback (client, task, error))
+    {
+      /* the next request holds the task now */
+      g_steal_pointer (&task);
+      return;
+    }
   if (!ok)
     {
       note_error (self, error);
+      g_task_return_error (task, g_steal_pointer (&error));
+      return;
+    }
+  /* a moved event was found in the destination: it lives there now */
+  if (data->changes != NULL && data->moved_to != NULL
+      && !bk_calendar_store_event_id (get_store (self), data->appointment, data->event_id,
+                                      data->moved_to, &error))
+    {
       g_task_return_error (task, g_steal_pointer (&error));
       return;
     }
@@ -460,9 +575,10 @@ google_change_appointment_async (BkCalendarStrategy     *strategy,
   BkGoogleCalendarStrategy *self = BK_GOOGLE_CALENDAR_STRATEGY (strategy);
   g_autoptr(GTask) task = g_task_new (self, cancellable, callback, user_data);
   g_autoptr(GError) error = NULL;
-  g_autofree char *destination = NULL;
+  g_autofree char *calendar = NULL;
   const char *event_id = bk_appointment_get_calendar_event_id (appointment);
   BkGoogleClient *client;
+  ChangeData *data;
 
   g_task_set_source_tag (task, cancel ? (gpointer) bk_availability_strategy_cancel_appointment_async
                                       : (gpointer) bk_availability_strategy_update_appointment_async);
@@ -478,21 +594,20 @@ google_change_appointment_async (BkCalendarStrategy     *strategy,
                                _("This appointment is not in the Google calendar yet; it is written there first."));
       return;
     }
-  if ((client = prepare_write (self, &destination, &error)) == NULL)
+  if ((client = prepare_write (self, appointment, event_id, &calendar, &error)) == NULL)
     {
       g_task_return_error (task, g_steal_pointer (&error));
       return;
     }
-  if (cancel)
-    bk_google_client_delete_event_async (client, destination, event_id, cancellable,
-                                         event_changed_cb, g_steal_pointer (&task));
-  else
-    {
-      g_autoptr(JsonNode) changes = build_event (appointment, FALSE);
-
-      bk_google_client_patch_event_async (client, destination, event_id, changes, cancellable,
-                                          event_changed_cb, g_steal_pointer (&task));
-    }
+  data = g_new0 (ChangeData, 1);
+  data->appointment = g_object_ref (appointment);
+  data->event_id = g_strdup (event_id);
+  data->fallback = bk_calendar_dup_destination (get_store (self), PROVIDER, NULL);
+  if (g_strcmp0 (data->fallback, calendar) == 0)
+    g_clear_pointer (&data->fallback, g_free);
+  data->changes = cancel ? NULL : build_event (appointment, FALSE);
+  g_task_set_task_data (task, data, (GDestroyNotify) change_data_free);
+  send_change (client, g_steal_pointer (&task), calendar);
 }
 
 static void

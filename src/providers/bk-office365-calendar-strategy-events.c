@@ -5,9 +5,11 @@
  * The event carries a transactionId derived from the appointment id (Graph
  * answers a repeated POST with the first event instead of a second one) and
  * the appointment id in an extended property, so the app can find its own
- * events again; the event id is stored in SQLite before success is
- * reported. PATCH and DELETE are idempotent, and a DELETE of an event that
- * is already gone counts as done. */
+ * events again; the event id and the calendar it went to are stored in
+ * SQLite before success is reported. PATCH and DELETE are idempotent, and a
+ * DELETE of an event that is already gone counts as done; both address the
+ * event mailbox-wide (/me/events/{id}), so they reach it in whichever
+ * calendar it is — the stored calendar is for showing, not for the URL. */
 
 #define G_LOG_DOMAIN "bk-office365"
 
@@ -105,6 +107,22 @@ dup_destination (BkOffice365CalendarStrategy  *self,
   return NULL;
 }
 
+/* A create's state once Graph answered: the appointment, and the calendar
+ * its event went to. */
+typedef struct
+{
+  BkAppointment *appointment;
+  char          *calendar;
+} CreateData;
+
+static void
+create_data_free (CreateData *data)
+{
+  g_clear_object (&data->appointment);
+  g_free (data->calendar);
+  g_free (data);
+}
+
 static void
 event_created_cb (GObject      *object,
                   GAsyncResult *result,
@@ -112,7 +130,7 @@ event_created_cb (GObject      *object,
 {
   g_autoptr(GTask) task = user_data;
   BkOffice365CalendarStrategy *self = g_task_get_source_object (task);
-  BkAppointment *appointment = g_task_get_task_data (task);
+  CreateData *data = g_task_get_task_data (task);
   g_autoptr(GError) error = NULL;
   g_autoptr(JsonObject) event = NULL;
   const char *event_id;
@@ -128,7 +146,8 @@ event_created_cb (GObject      *object,
   /* stored before success is reported: a crash now leaves the id known,
    * and a retry returns the same event anyway (transactionId) */
   event_id = json_object_get_string_member (event, "id");
-  if (!bk_calendar_store_event_id (bk_calendar_strategy_get_store (BK_CALENDAR_STRATEGY (self)), appointment, event_id, &error))
+  if (!bk_calendar_store_event_id (bk_calendar_strategy_get_store (BK_CALENDAR_STRATEGY (self)),
+                                   data->appointment, event_id, data->calendar, &error))
     {
       g_task_return_error (task, g_steal_pointer (&error));
       return;
@@ -147,19 +166,20 @@ _bk_office365_calendar_strategy_create_appointment_async (BkCalendarStrategy    
   g_autoptr(GTask) task = g_task_new (self, cancellable, callback, user_data);
   g_autoptr(GError) error = NULL;
   g_autoptr(JsonNode) event = NULL;
-  g_autofree char *destination = NULL;
+  CreateData *data = g_new0 (CreateData, 1);
   BkGraphClient *graph;
 
   g_task_set_source_tag (task, _bk_office365_calendar_strategy_create_appointment_async);
-  g_task_set_task_data (task, g_object_ref (appointment), g_object_unref);
+  data->appointment = g_object_ref (appointment);
+  g_task_set_task_data (task, data, (GDestroyNotify) create_data_free);
   if ((graph = _bk_office365_calendar_strategy_ensure_graph (self, &error)) == NULL ||
-      (destination = dup_destination (self, &error)) == NULL)
+      (data->calendar = dup_destination (self, &error)) == NULL)
     {
       g_task_return_error (task, g_steal_pointer (&error));
       return;
     }
   event = build_new_event (appointment);
-  bk_graph_client_create_event_async (graph, destination, event, cancellable,
+  bk_graph_client_create_event_async (graph, data->calendar, event, cancellable,
                                       event_created_cb, g_steal_pointer (&task));
 }
 

@@ -5,7 +5,8 @@
  * busy times over three calendars with hand-worked slots, one failing →
  * its window blocked; a 55-calendar selection over 100 days chunked;
  * events.list when tentative time may be offered; insert retried → one
- * event; patch and delete reach the sandbox; rate limits waited out. */
+ * event; patch and delete reach the sandbox, also in the event's own
+ * calendar after the destination changed; rate limits waited out. */
 #define G_LOG_DOMAIN "test-google"
 
 #include "config.h"
@@ -590,6 +591,158 @@ test_patch_delete (Fixture       *f,
   g_assert_cmpuint (count (f, "DELETE /calendar/v3/calendars/{id}/events/{id}"), ==, 2);
 }
 
+static gboolean
+change (Fixture       *f,
+        BkAppointment *appointment,
+        gboolean       cancel,
+        GError       **error)
+{
+  BkAvailabilityStrategy *strategy = BK_AVAILABILITY_STRATEGY (f->strategy);
+  g_autoptr(GAsyncResult) result = NULL;
+  Wait wait = { FALSE, NULL };
+
+  if (cancel)
+    bk_availability_strategy_cancel_appointment_async (strategy, appointment, NULL, got_result_cb, &wait);
+  else
+    bk_availability_strategy_update_appointment_async (strategy, appointment, NULL, got_result_cb, &wait);
+  result = wait_result (&wait);
+  if (cancel)
+    return bk_availability_strategy_cancel_appointment_finish (strategy, result, error);
+  return bk_availability_strategy_update_appointment_finish (strategy, result, error);
+}
+
+static char *
+event_start (Fixture    *f,
+             const char *calendar,
+             const char *id)
+{
+  g_autoptr(JsonObject) event = find_event (f, calendar, id);
+
+  g_assert_nonnull (event);
+  return g_strdup (json_object_get_string_member (json_object_get_object_member (event, "start"), "dateTime"));
+}
+
+/* The expert picks another destination after an appointment was written:
+ * its event stays where it is, and its move, a retried insert and its
+ * removal all reach it there; the new destination gets only new events
+ * (and a delete of the same id, which finds nothing there). */
+static void
+test_event_keeps_calendar (Fixture       *f,
+                           gconstpointer  data)
+{
+  g_autoptr(BkAppointment) appointment = new_appointment ("appt-9", "2027-03-29T12:00:00Z",
+                                                          "2027-03-29T13:00:00Z");
+  g_autoptr(BkAppointment) stored = NULL;
+  g_autoptr(BkAppointment) later = new_appointment ("appt-10", "2027-03-30T09:00:00Z",
+                                                    "2027-03-30T10:00:00Z");
+  g_autoptr(BkAppointment) later_stored = NULL;
+  g_autoptr(JsonObject) in_team = NULL, in_primary = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *id = create (f, appointment, &error);
+  g_autofree char *again = NULL, *later_id = NULL, *start = NULL;
+
+  g_assert_no_error (error);
+  stored = bk_store_get_appointment (f->store, "appt-9", &error);
+  g_assert_no_error (error);
+  g_assert_cmpstr (bk_appointment_get_calendar_event_id (stored), ==, id);
+  g_assert_cmpstr (bk_appointment_get_calendar_event_calendar (stored), ==, EMAIL);
+
+  select_calendars (f, (const char *[]) { EMAIL, TEAM, NULL }, TEAM);
+
+  /* a create repeated (its report to the backend was lost) meets the
+   * event where it is instead of copying it into the new destination */
+  again = create (f, stored, &error);
+  g_assert_no_error (error);
+  g_assert_cmpstr (again, ==, id);
+  in_team = find_event (f, TEAM, id);
+  g_assert_null (in_team);
+
+  bk_appointment_set_times (stored, instant ("2027-03-29T14:00:00Z"), instant ("2027-03-29T15:00:00Z"));
+  g_assert_true (change (f, stored, FALSE, &error));
+  g_assert_no_error (error);
+  start = event_start (f, EMAIL, id);
+  g_assert_cmpstr (start, ==, "2027-03-29T14:00:00Z");
+
+  g_assert_true (change (f, stored, TRUE, &error));
+  g_assert_no_error (error);
+  in_primary = find_event (f, EMAIL, id);
+  g_assert_cmpstr (json_object_get_string_member (in_primary, "status"), ==, "cancelled");
+  g_assert_cmpuint (count (f, "PATCH /calendar/v3/calendars/{id}/events/{id}"), ==, 1);
+  g_assert_cmpuint (count (f, "DELETE /calendar/v3/calendars/{id}/events/{id}"), ==, 2);
+  g_clear_pointer (&in_team, json_object_unref);
+  in_team = find_event (f, TEAM, id);
+  g_assert_null (in_team);
+
+  /* a new appointment goes to the new destination, and says so */
+  later_id = create (f, later, &error);
+  g_assert_no_error (error);
+  g_clear_pointer (&start, g_free);
+  start = event_start (f, TEAM, later_id);
+  g_assert_cmpstr (start, ==, "2027-03-30T09:00:00Z");
+  later_stored = bk_store_get_appointment (f->store, "appt-10", &error);
+  g_assert_no_error (error);
+  g_assert_cmpstr (bk_appointment_get_calendar_event_calendar (later_stored), ==, TEAM);
+}
+
+/* Moves event @id from the primary calendar to the team calendar as Google
+ * Calendar's "move to" does: the same id, gone from where it was. */
+static void
+move_by_hand (Fixture    *f,
+              const char *id,
+              const char *start,
+              const char *end)
+{
+  BkGoogleClient *client = bk_google_calendar_strategy_get_client (f->strategy);
+  g_autoptr(GAsyncResult) result = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(JsonObject) added = NULL;
+  g_autofree char *body = NULL;
+  Wait wait = { FALSE, NULL };
+
+  bk_google_client_delete_event_async (client, EMAIL, id, NULL, got_result_cb, &wait);
+  result = wait_result (&wait);
+  g_assert_true (bk_google_client_delete_event_finish (client, result, &error));
+  g_assert_no_error (error);
+  body = g_strdup_printf ("{\"calendar\": \"" TEAM "\", \"id\": \"%s\", \"summary\": \"Moved\","
+                          " \"start\": {\"dateTime\": \"%s\"}, \"end\": {\"dateTime\": \"%s\"}}",
+                          id, start, end);
+  added = control (f, "POST", "/_sandbox/events", body);
+}
+
+/* An event the expert moved into the new destination by hand (its id
+ * kept) is found there: moved, then removed, with no ghost left. */
+static void
+test_event_moved_by_hand (Fixture       *f,
+                          gconstpointer  data)
+{
+  g_autoptr(BkAppointment) appointment = new_appointment ("appt-11", "2027-03-29T12:00:00Z",
+                                                          "2027-03-29T13:00:00Z");
+  g_autoptr(BkAppointment) stored = NULL, after = NULL;
+  g_autoptr(JsonObject) in_team = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *id = create (f, appointment, &error);
+  g_autofree char *start = NULL;
+
+  g_assert_no_error (error);
+  select_calendars (f, (const char *[]) { EMAIL, TEAM, NULL }, TEAM);
+  move_by_hand (f, id, "2027-03-29T12:00:00Z", "2027-03-29T13:00:00Z");
+
+  stored = bk_store_get_appointment (f->store, "appt-11", &error);
+  g_assert_no_error (error);
+  bk_appointment_set_times (stored, instant ("2027-03-29T16:00:00Z"), instant ("2027-03-29T17:00:00Z"));
+  g_assert_true (change (f, stored, FALSE, &error));
+  g_assert_no_error (error);
+  start = event_start (f, TEAM, id);
+  g_assert_cmpstr (start, ==, "2027-03-29T16:00:00Z");
+  after = bk_store_get_appointment (f->store, "appt-11", &error);
+  g_assert_cmpstr (bk_appointment_get_calendar_event_calendar (after), ==, TEAM);
+
+  g_assert_true (change (f, after, TRUE, &error));
+  g_assert_no_error (error);
+  in_team = find_event (f, TEAM, id);
+  g_assert_cmpstr (json_object_get_string_member (in_team, "status"), ==, "cancelled");
+}
+
 static void
 test_rate_limits (Fixture       *f,
                   gconstpointer  data)
@@ -719,6 +872,8 @@ main (int   argc,
   ADD ("/google/detail-policy", test_detail_policy);
   ADD ("/google/insert-retry-one-event", test_insert_retry);
   ADD ("/google/patch-delete", test_patch_delete);
+  ADD ("/google/event-keeps-its-calendar", test_event_keeps_calendar);
+  ADD ("/google/event-moved-by-hand", test_event_moved_by_hand);
   ADD ("/google/rate-limits", test_rate_limits);
   ADD ("/google/refresh-and-revoke", test_refresh_and_revoke);
   ADD ("/google/sync-token", test_sync_token);

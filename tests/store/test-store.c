@@ -524,6 +524,98 @@ test_busy_and_booked (void)
   g_assert_cmpint (iv->end, ==, T0 + 10 * HOUR);
 }
 
+/* The calendar of appointment @id's event, as the store has it. */
+static char *
+event_calendar_of (BkStore    *store,
+                   const char *id)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(BkAppointment) appointment = bk_store_get_appointment (store, id, &error);
+
+  g_assert_no_error (error);
+  return g_strdup (bk_appointment_get_calendar_event_calendar (appointment));
+}
+
+static BkAppointment *
+backend_appointment (const char          *id,
+                     gint64               start,
+                     BkAppointmentStatus  status,
+                     const char          *event_id)
+{
+  BkAppointment *appointment = make_appointment (id, start, start + HOUR, status);
+
+  bk_appointment_set_calendar_event_id (appointment, event_id);
+  return appointment;
+}
+
+static void
+apply_feed (BkStore   *store,
+            GPtrArray *page)
+{
+  g_autoptr(GError) error = NULL;
+
+  g_assert_true (bk_store_apply_feed_page (store, page, "cursor", "1", NULL, &error));
+  g_assert_no_error (error);
+}
+
+/* An appointment's event remembers the calendar it was written to; the
+ * backend knows only event ids, so what it sends keeps the calendar while
+ * the event stays the same, and the new appointment of a reschedule (the
+ * old one's event handed on) takes the calendar along. */
+static void
+test_event_calendar (void)
+{
+  g_autoptr(BkStore) store = open_default ();
+  g_autoptr(GPtrArray) rows = g_ptr_array_new_with_free_func (g_object_unref);
+  g_autoptr(GPtrArray) listed = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *calendar = NULL;
+  BkAppointment *written;
+
+  /* the strategy wrote the event into calendar "team" */
+  written = backend_appointment ("a1", T0 + 9 * HOUR, BK_APPOINTMENT_STATUS_BOOKED, "evt-1");
+  bk_appointment_set_calendar_event_calendar (written, "team");
+  g_ptr_array_add (rows, written);
+  g_ptr_array_add (rows, backend_appointment ("x", T0 + 11 * HOUR, BK_APPOINTMENT_STATUS_BOOKED, NULL));
+  upsert (store, rows);
+  listed = bk_store_list_appointments (store, T0, T0 + DAY, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (listed->len, ==, 2);
+  g_assert_cmpstr (bk_appointment_get_calendar_event_calendar (g_ptr_array_index (listed, 0)), ==, "team");
+  g_assert_null (bk_appointment_get_calendar_event_calendar (g_ptr_array_index (listed, 1)));
+
+  /* the backend echoes the event id it was told: the calendar stays */
+  g_ptr_array_set_size (rows, 0);
+  g_ptr_array_add (rows, backend_appointment ("a1", T0 + 9 * HOUR, BK_APPOINTMENT_STATUS_BOOKED, "evt-1"));
+  apply_feed (store, rows);
+  calendar = event_calendar_of (store, "a1");
+  g_assert_cmpstr (calendar, ==, "team");
+
+  /* rescheduled: the new appointment (listed first) holds the old event,
+   * so it is in the same calendar; an unknown event's calendar is unknown */
+  g_ptr_array_set_size (rows, 0);
+  g_ptr_array_add (rows, backend_appointment ("a2", T0 + DAY, BK_APPOINTMENT_STATUS_BOOKED, "evt-1"));
+  g_ptr_array_add (rows, backend_appointment ("a1", T0 + 9 * HOUR, BK_APPOINTMENT_STATUS_RESCHEDULED, "evt-1"));
+  g_ptr_array_add (rows, backend_appointment ("b", T0 + 2 * DAY, BK_APPOINTMENT_STATUS_BOOKED, "evt-other"));
+  apply_feed (store, rows);
+  g_free (calendar);
+  calendar = event_calendar_of (store, "a2");
+  g_assert_cmpstr (calendar, ==, "team");
+  g_free (calendar);
+  calendar = event_calendar_of (store, "a1");
+  g_assert_cmpstr (calendar, ==, "team");
+  g_free (calendar);
+  calendar = event_calendar_of (store, "b");
+  g_assert_null (calendar);
+
+  /* a row whose event changes forgets the old event's calendar */
+  g_ptr_array_set_size (rows, 0);
+  g_ptr_array_add (rows, backend_appointment ("a2", T0 + DAY, BK_APPOINTMENT_STATUS_BOOKED, "evt-2"));
+  apply_feed (store, rows);
+  calendar = event_calendar_of (store, "a2");
+  g_assert_null (calendar);
+}
+
 /* ------------------------------------------------------------------------ */
 /* Migration and recovery                                                   */
 
@@ -747,8 +839,11 @@ test_migrate_version_2 (void)
   g_assert_true (bk_store_set_sync_state (store, "calendar-link/google_calendar/primary", "token-1", &error));
   g_assert_no_error (error);
   g_clear_object (&store);
-  /* what version 2 looked like: the same tables without v3's columns */
+  /* what version 2 looked like: the same tables without v3's and v4's
+   * columns */
   raw_exec (path,
+            "DROP INDEX appointments_event;"
+            "ALTER TABLE appointments DROP COLUMN calendar_event_calendar;"
             "DROP INDEX busy_intervals_event;"
             "ALTER TABLE busy_intervals DROP COLUMN event_id;"
             "ALTER TABLE calendars DROP COLUMN delta_link;"
@@ -758,7 +853,7 @@ test_migrate_version_2 (void)
 
   store = open_default ();
   g_assert_null (bk_store_get_recovery_message (store));
-  g_assert_cmpint (raw_int (path, "PRAGMA user_version"), ==, 3);
+  g_assert_cmpint (raw_int (path, "PRAGMA user_version"), ==, BK_STORE_SCHEMA_VERSION);
   summary = busy_summary (store);
   g_assert_cmpstr (summary, ==, "-@9");
   delta = bk_store_get_calendar_delta (store, BK_PROVIDER_OFFICE365, "work", &error);
@@ -770,6 +865,84 @@ test_migrate_version_2 (void)
   google = bk_store_get_sync_state (store, "calendar-link/google_calendar/primary", NULL);
   g_assert_cmpstr (google, ==, "token-1");
   assert_store_works (store);
+}
+
+/* Writes a version 3 file (appointments without the calendar of their
+ * event) with calendar source @source active, and opens it. */
+static BkStore *
+open_version_3 (BkSource source)
+{
+  g_autofree char *path = bk_store_get_default_path ();
+  g_autoptr(BkStore) store = open_with_calendars ();
+  g_autoptr(GPtrArray) rows = g_ptr_array_new_with_free_func (g_object_unref);
+  g_autoptr(GError) error = NULL;
+  BkAppointment *written;
+
+  g_assert_true (bk_store_set_active_source (store, source, &error));
+  g_assert_no_error (error);
+  written = make_appointment ("written", T0 + 9 * HOUR, T0 + 10 * HOUR, BK_APPOINTMENT_STATUS_BOOKED);
+  bk_appointment_set_calendar_event_id (written, "AAMkAG-written=");
+  bk_appointment_set_note (written, "Kept");
+  g_ptr_array_add (rows, written);
+  g_ptr_array_add (rows, make_appointment ("unwritten", T0 + DAY, T0 + DAY + HOUR, BK_APPOINTMENT_STATUS_BOOKED));
+  upsert (store, rows);
+  g_clear_object (&store);
+  raw_exec (path,
+            "DROP INDEX appointments_event;"
+            "ALTER TABLE appointments DROP COLUMN calendar_event_calendar;"
+            "PRAGMA user_version = 3;");
+  g_assert_cmpint (raw_int (path, "SELECT count(*) FROM appointments"), ==, 2);
+
+  store = open_default ();
+  g_assert_null (bk_store_get_recovery_message (store));
+  g_assert_cmpint (raw_int (path, "PRAGMA user_version"), ==, BK_STORE_SCHEMA_VERSION);
+  return g_steal_pointer (&store);
+}
+
+static void
+remove_store_files (void)
+{
+  g_autofree char *path = bk_store_get_default_path ();
+  g_autofree char *wal = g_strconcat (path, "-wal", NULL);
+  g_autofree char *shm = g_strconcat (path, "-shm", NULL);
+
+  g_unlink (path);
+  g_unlink (wal);
+  g_unlink (shm);
+}
+
+/* A version 3 file opens as version 4 with its appointments kept; an
+ * event written before version 4 is taken to be in the destination of the
+ * active source at the upgrade, or in none known (manual source: the
+ * current destination is used when it is moved or removed). */
+static void
+test_migrate_version_3 (void)
+{
+  g_autoptr(BkStore) store = open_version_3 (BK_SOURCE_OFFICE365_CALENDAR);
+  g_autoptr(BkAppointment) written = NULL;
+  g_autoptr(BkAppointment) unwritten = NULL;
+  g_autoptr(GError) error = NULL;
+
+  written = bk_store_get_appointment (store, "written", &error);
+  g_assert_no_error (error);
+  g_assert_cmpint (bk_appointment_get_start (written), ==, T0 + 9 * HOUR);
+  g_assert_cmpstr (bk_appointment_get_note (written), ==, "Kept");
+  g_assert_cmpstr (bk_appointment_get_calendar_event_id (written), ==, "AAMkAG-written=");
+  g_assert_cmpstr (bk_appointment_get_calendar_event_calendar (written), ==, "work");
+  unwritten = bk_store_get_appointment (store, "unwritten", &error);
+  g_assert_no_error (error);
+  g_assert_null (bk_appointment_get_calendar_event_id (unwritten));
+  g_assert_null (bk_appointment_get_calendar_event_calendar (unwritten));
+  assert_store_works (store);
+  g_clear_object (&written);
+  g_clear_object (&store);
+
+  remove_store_files ();
+  store = open_version_3 (BK_SOURCE_MANUAL);
+  written = bk_store_get_appointment (store, "written", &error);
+  g_assert_no_error (error);
+  g_assert_cmpstr (bk_appointment_get_calendar_event_id (written), ==, "AAMkAG-written=");
+  g_assert_null (bk_appointment_get_calendar_event_calendar (written));
 }
 
 /* Opens a store over the file at the default path and checks that it was
@@ -1289,11 +1462,13 @@ main (int   argc,
   g_test_add_func ("/store/appointments/busy-and-booked", test_busy_and_booked);
   g_test_add_func ("/store/appointments/async", test_async_list);
   g_test_add_func ("/store/appointments/notify", test_appointment_notify);
+  g_test_add_func ("/store/appointments/event-calendar", test_event_calendar);
   g_test_add_func ("/store/sync-state", test_sync_state);
   g_test_add_func ("/store/outbox", test_outbox);
   g_test_add_func ("/store/migration/empty-file", test_migrate_empty_file);
   g_test_add_func ("/store/migration/version-0", test_migrate_version_0);
   g_test_add_func ("/store/migration/version-2", test_migrate_version_2);
+  g_test_add_func ("/store/migration/version-3", test_migrate_version_3);
   g_test_add_func ("/store/busy/delta-round", test_busy_round);
   g_test_add_func ("/store/recovery/garbage", test_recover_garbage);
   g_test_add_func ("/store/recovery/damaged-pages", test_recover_damaged_pages);

@@ -5,7 +5,9 @@
  * appointment's event in Google (the same API calls Google Calendar makes,
  * against the sandbox): the next pass cancels or reschedules it on the
  * backend. An expired sync token (410) is a full resync that sends nothing
- * twice. */
+ * twice. An event keeps its calendar: after the expert picks another
+ * destination, a cancellation or a reschedule on the backend reaches the
+ * event where it was written, and no copy is left behind. */
 #define G_LOG_DOMAIN "test-sync"
 
 #include "config.h"
@@ -24,6 +26,7 @@
 #include "test-authority.h"
 
 #define EMAIL "expert@sandbox.test"
+#define TEAM  "team0sandbox@group.calendar.google.com"
 #define HOUR 3600
 
 static const char rules_json[] =
@@ -34,9 +37,12 @@ static const char rules_json[] =
   "    \"fri\": [[\"00:00\",\"23:00\"]], \"sat\": [[\"00:00\",\"23:00\"]],"
   "    \"sun\": [[\"00:00\",\"23:00\"]] } }";
 
+/* a second writable calendar, not chosen at first */
 static const char data_json[] =
   "{ \"users\": [ { \"email\": \"" EMAIL "\", \"name\": \"Erika Expert\", \"timeZone\": \"UTC\","
-  "  \"calendars\": [ { \"primary\": true, \"events\": [] } ] } ] }";
+  "  \"calendars\": [ { \"primary\": true, \"events\": [] },"
+  "    { \"id\": \"" TEAM "\", \"summary\": \"Practice team\", \"accessRole\": \"writer\","
+  "      \"events\": [] } ] } ] }";
 
 static SoupSession *session;
 
@@ -51,6 +57,7 @@ typedef struct
   BkBackendClient          *client;
   BkSyncEngine             *engine;
   char                     *slug;
+  char                     *token;  /* the expert's, for the backend's API */
 } Fixture;
 
 static void
@@ -95,18 +102,21 @@ run_pass (Fixture *fixture)
   return report;
 }
 
-/* The live (not cancelled) events of the primary calendar with id @id. */
+/* The live (not cancelled) events of @calendar with id @id (NULL: all),
+ * and in @out_start (may be NULL) the start of the last one found. */
 static guint
-live_events (Fixture    *fixture,
-             const char *id)
+live_events_in (Fixture     *fixture,
+                const char  *calendar,
+                const char  *id,
+                char       **out_start)
 {
   g_autoptr(JsonParser) parser = json_parser_new ();
   g_autofree char *answer = NULL;
+  g_autofree char *path = g_strconcat ("/_sandbox/events?calendar=", calendar, NULL);
   JsonArray *items;
   guint status = 0, found = 0;
 
-  answer = bk_sandbox_google_control (fixture->sandbox, "GET", "/_sandbox/events?calendar=" EMAIL,
-                                      NULL, &status);
+  answer = bk_sandbox_google_control (fixture->sandbox, "GET", path, NULL, &status);
   g_assert_cmpuint (status, ==, 200);
   g_assert_true (json_parser_load_from_data (parser, answer, -1, NULL));
   items = json_object_get_array_member (json_node_get_object (json_parser_get_root (parser)), "items");
@@ -114,11 +124,27 @@ live_events (Fixture    *fixture,
     {
       JsonObject *event = json_array_get_object_element (items, i);
 
-      if (g_strcmp0 (json_object_get_string_member_with_default (event, "id", NULL), id) == 0
+      if ((id == NULL || g_strcmp0 (json_object_get_string_member_with_default (event, "id", NULL), id) == 0)
           && g_strcmp0 (json_object_get_string_member_with_default (event, "status", NULL), "cancelled") != 0)
-        found++;
+        {
+          found++;
+          if (out_start != NULL)
+            {
+              g_free (*out_start);
+              *out_start = g_strdup (json_object_get_string_member (json_object_get_object_member (event, "start"),
+                                                                    "dateTime"));
+            }
+        }
     }
   return found;
+}
+
+/* The live events of the primary calendar with id @id. */
+static guint
+live_events (Fixture    *fixture,
+             const char *id)
+{
+  return live_events_in (fixture, EMAIL, id, NULL);
 }
 
 static char *
@@ -138,7 +164,7 @@ fixture_set_up (Fixture       *fixture,
   g_autoptr(BkAvailabilityRules) rules = NULL;
   g_autoptr(GAsyncResult) connected = NULL;
   g_autofree char *api = NULL, *url = NULL, *path = NULL, *account = NULL;
-  g_autofree char *email = NULL, *password = NULL, *token = NULL;
+  g_autofree char *email = NULL, *password = NULL;
   static guint serial;
 
   fixture->sandbox = bk_sandbox_google_new ();
@@ -177,9 +203,9 @@ fixture_set_up (Fixture       *fixture,
   fixture->slug = g_strdup_printf ("two-way-g-%u-%u", (guint) getpid (), serial++);
   email = g_strdup_printf ("%s@example.com", fixture->slug);
   password = bk_test_expert_add (email, "Erika", fixture->slug, "UTC");
-  token = bk_test_sign_in (session, sync_server_url (), email, password);
+  fixture->token = bk_test_sign_in (session, sync_server_url (), email, password);
   fixture->client = bk_backend_client_new (fixture->http, sync_server_url ());
-  bk_backend_client_set_token (fixture->client, token);
+  bk_backend_client_set_token (fixture->client, fixture->token);
   fixture->engine = bk_sync_engine_new (fixture->store, fixture->client,
                                         BK_AVAILABILITY_STRATEGY (fixture->strategy));
 }
@@ -198,6 +224,7 @@ fixture_tear_down (Fixture       *fixture,
   g_clear_object (&fixture->settings);
   g_clear_object (&fixture->sandbox);
   g_free (fixture->slug);
+  g_free (fixture->token);
 }
 
 /* Books free slot @index; a pass writes the event (the backend knows its
@@ -293,6 +320,90 @@ test_google_two_way (Fixture       *fixture,
   g_assert_cmpuint (bk_sync_engine_get_pending (fixture->engine), ==, 0);
 }
 
+/* The expert moves appointment @id by @by seconds through the backend's
+ * API (as the web or another device would); the new appointment's id. */
+static char *
+backend_reschedule (Fixture    *fixture,
+                    const char *id,
+                    gint64      by)
+{
+  g_autoptr(BkAppointment) appointment = bk_store_get_appointment (fixture->store, id, NULL);
+  g_autofree char *url = g_strdup_printf ("%s/api/v1/me/appointments/%s", sync_server_url (), id);
+  g_autofree char *start = NULL, *end = NULL, *body = NULL;
+  g_autoptr(BkTestResponse) r = NULL;
+
+  g_assert_nonnull (appointment);
+  start = bk_time_format_iso8601_utc (bk_appointment_get_start (appointment) + by);
+  end = bk_time_format_iso8601_utc (bk_appointment_get_end (appointment) + by);
+  body = g_strdup_printf ("{\"start\":\"%s\",\"end\":\"%s\"}", start, end);
+  r = bk_test_request (session, "PATCH", url, fixture->token, NULL, body);
+  g_assert_cmpuint (r->status, ==, 200);
+  return g_strdup (bk_test_json_string (r, "id"));
+}
+
+static void
+test_destination_changed (Fixture       *fixture,
+                          gconstpointer  user_data)
+{
+  g_autoptr(BkSyncReport) switched = NULL, settled = NULL;
+  g_autoptr(BkAppointment) moved = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *a = NULL, *a_token = NULL, *a_event = NULL;
+  g_autofree char *b = NULL, *b_event = NULL, *b_next = NULL, *b_start = NULL, *want = NULL;
+  g_autofree char *c = NULL, *c_event = NULL, *c_known = NULL;
+
+  bk_sync_report_free (run_pass (fixture));
+  a = sync_book (session, fixture->slug, 0, &a_token);
+  b = sync_book (session, fixture->slug, 1, NULL);
+  g_assert_nonnull (a);
+  g_assert_nonnull (b);
+  bk_sync_report_free (run_pass (fixture));
+  a_event = bk_google_event_id_for_appointment (a);
+  b_event = bk_google_event_id_for_appointment (b);
+  g_assert_cmpuint (live_events (fixture, a_event), ==, 1);
+  g_assert_cmpuint (live_events (fixture, b_event), ==, 1);
+
+  /* the expert writes new appointments to the team calendar from now on;
+   * then the client cancels one, and the other moves on the backend */
+  g_assert_true (bk_store_select_calendars (fixture->store, BK_PROVIDER_GOOGLE,
+                                            (const char *[]) { EMAIL, TEAM, NULL }, TEAM, &error));
+  g_assert_no_error (error);
+  sync_client_cancel (session, a_token);
+  b_next = backend_reschedule (fixture, b, 3 * HOUR);
+  switched = run_pass (fixture);
+  g_assert_cmpuint (switched->calendar_changes, ==, 0);
+
+  /* both reached the primary calendar, where their events are */
+  g_assert_cmpuint (live_events (fixture, a_event), ==, 0);
+  g_assert_cmpuint (live_events_in (fixture, EMAIL, b_event, &b_start), ==, 1);
+  moved = bk_store_get_appointment (fixture->store, b_next, &error);
+  g_assert_no_error (error);
+  want = bk_google_format_instant (bk_appointment_get_start (moved));
+  g_assert_cmpstr (b_start, ==, want);
+  g_assert_cmpstr (bk_appointment_get_calendar_event_id (moved), ==, b_event);
+  g_assert_cmpstr (bk_appointment_get_calendar_event_calendar (moved), ==, EMAIL);
+  /* no copy, no ghost in the new destination */
+  g_assert_cmpuint (live_events_in (fixture, TEAM, NULL, NULL), ==, 0);
+
+  /* a new booking is written to the new destination */
+  c = sync_book (session, fixture->slug, 0, NULL);
+  g_assert_nonnull (c);
+  bk_sync_report_free (run_pass (fixture));
+  c_event = bk_google_event_id_for_appointment (c);
+  g_assert_cmpuint (live_events_in (fixture, TEAM, c_event, NULL), ==, 1);
+  g_assert_cmpuint (live_events_in (fixture, TEAM, NULL, NULL), ==, 1);
+  g_assert_cmpuint (live_events (fixture, c_event), ==, 0);
+  c_known = backend_column ("calendar_event_id", c);
+  g_assert_cmpstr (c_known, ==, c_event);
+
+  /* and nothing is left to do */
+  settled = run_pass (fixture);
+  g_assert_cmpuint (settled->calendar_changes, ==, 0);
+  g_assert_cmpuint (settled->sent, ==, 0);
+  g_assert_cmpuint (bk_sync_engine_get_pending (fixture->engine), ==, 0);
+  g_assert_cmpuint (live_events_in (fixture, EMAIL, NULL, NULL), ==, 1);
+}
+
 int
 main (int    argc,
       char **argv)
@@ -306,6 +417,8 @@ main (int    argc,
 
   g_test_add ("/sync/two-way/google", Fixture, NULL,
               fixture_set_up, test_google_two_way, fixture_tear_down);
+  g_test_add ("/sync/two-way/google/destination-changed", Fixture, NULL,
+              fixture_set_up, test_destination_changed, fixture_tear_down);
 
   status = g_test_run ();
   g_object_unref (session);
