@@ -23,6 +23,10 @@ static const char get_appointment_sql[] =
 
 /* The backend's view, except on rows with queued local changes; the
  * conflict flag is ours (the calendar check), the pending flag the outbox's.
+ * An event id the store knows and the backend does not yet (its report not
+ * delivered, or the appointment cancelled before it was) is kept: the
+ * calendar step needs it to delete the event, and the backend never takes
+ * an event id back.
  * The backend does not know which calendar an event is in, only the store
  * does: a row keeps its calendar while its event stays the same, and a row
  * that takes over another's event (the new appointment of a reschedule)
@@ -35,8 +39,10 @@ static const char feed_upsert_sql[] =
   " ON CONFLICT (id) DO UPDATE SET start_at = excluded.start_at,"
   " end_at = excluded.end_at, client_name = excluded.client_name,"
   " client_email = excluded.client_email, note = excluded.note,"
-  " status = excluded.status, calendar_event_id = excluded.calendar_event_id,"
-  " calendar_event_calendar = CASE WHEN appointments.calendar_event_id IS excluded.calendar_event_id"
+  " status = excluded.status,"
+  " calendar_event_id = coalesce (excluded.calendar_event_id, appointments.calendar_event_id),"
+  " calendar_event_calendar = CASE WHEN excluded.calendar_event_id IS NULL"
+  "  OR appointments.calendar_event_id IS excluded.calendar_event_id"
   "  THEN coalesce (appointments.calendar_event_calendar, excluded.calendar_event_calendar)"
   "  ELSE excluded.calendar_event_calendar END,"
   " updated_at = excluded.updated_at"

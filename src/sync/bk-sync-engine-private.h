@@ -68,9 +68,12 @@ const char             *_bk_sync_pass_provider             (BkSyncEngine *self);
 void                    _bk_sync_pass_read_calendar_changes (GTask       *task);
 
 /* bk-sync-two-way.c: the outbox entries the changes of a Graph delta round
- * call for (BkOutboxEntry) */
-GPtrArray              *_bk_sync_pass_graph_entries        (BkSyncEngine *self,
-                                                            BkGraphDelta *delta);
+ * of @calendar call for (BkOutboxEntry; NULL when the store fails), after
+ * storing the ids of the app's own events the store lost */
+GPtrArray              *_bk_sync_pass_graph_entries        (BkSyncEngine  *self,
+                                                            BkGraphDelta  *delta,
+                                                            const char    *calendar,
+                                                            GError       **error);
 
 /* bk-sync-rounds.c (Office 365): one calendarView/delta round for every
  * selected calendar and the destination — busy cache and two-way changes

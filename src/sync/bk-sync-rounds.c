@@ -136,8 +136,9 @@ apply_round (BkSyncEngine  *self,
   const char *link = round->legacy && !delta->full_round ? NULL : delta->delta_link;
 
   split_items (delta, &ids, &busy);
-  if (round->calendar->destination)
-    entries = _bk_sync_pass_graph_entries (self, delta);
+  if (round->calendar->destination
+      && (entries = _bk_sync_pass_graph_entries (self, delta, round->calendar->remote_id, error)) == NULL)
+    return FALSE;
   if (!bk_store_apply_busy_round (_bk_sync_engine_get_store (self), PROVIDER, round->calendar->remote_id,
                                   delta->full_round, round->from, round->to,
                                   (const char * const *) ids, busy, entries, link,

@@ -70,10 +70,32 @@ change_new (const char *event_id,
   return change;
 }
 
+/* The appointments whose event may be in the calendar without the store
+ * knowing its id (a pass killed between Graph's answer and storing it): the
+ * ones with calendar work left and no event id, by their transactionId. */
+static GHashTable *
+lost_events_by_transaction (BkStore *store)
+{
+  GHashTable *lost = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
+  g_auto(GStrv) todo = bk_store_list_sync_state_keys (store, BK_SYNC_CALENDAR_TODO, NULL);
+
+  for (guint i = 0; todo != NULL && todo[i] != NULL; i++)
+    {
+      const char *id = todo[i] + strlen (BK_SYNC_CALENDAR_TODO);
+      g_autoptr(BkAppointment) appointment = bk_store_get_appointment (store, id, NULL);
+
+      if (appointment != NULL && bk_appointment_get_calendar_event_id (appointment) == NULL)
+        g_hash_table_insert (lost, bk_office365_calendar_strategy_dup_transaction_id (id), g_strdup (id));
+    }
+  return lost;
+}
+
 static GPtrArray *
-changes_from_graph (BkGraphDelta *delta)
+changes_from_graph (BkStore      *store,
+                    BkGraphDelta *delta)
 {
   GPtrArray *changes = g_ptr_array_new_with_free_func ((GDestroyNotify) change_free);
+  g_autoptr(GHashTable) lost = lost_events_by_transaction (store);
 
   for (guint i = 0; i < delta->items->len; i++)
     {
@@ -95,6 +117,9 @@ changes_from_graph (BkGraphDelta *delta)
           end = e && JSON_NODE_HOLDS_OBJECT (e) ? json_node_get_object (e) : NULL;
         }
       change = change_new (id, removed);
+      /* Graph returns the transactionId the app wrote: its own event */
+      change->appointment_id =
+        g_strdup (g_hash_table_lookup (lost, json_object_get_string_member_with_default (item, "transactionId", "")));
       if (!removed && (start == NULL || end == NULL
                        || !bk_graph_parse_date_time_zone (start, &change->start, NULL)
                        || !bk_graph_parse_date_time_zone (end, &change->end, NULL)))
@@ -202,27 +227,46 @@ entry_for_change (BkAppointment *appointment,
                                      id, change->start, change->end));
 }
 
+/* The appointment @change is the event of: by the event id the store
+ * knows, or — an event whose id the store lost (a crash between the write
+ * and storing its id) — by the appointment it names, if that appointment
+ * has no event: then the id is stored now, before the round's link moves
+ * on, so the calendar step knows the event (no conflict with itself, a
+ * cancellation deletes it). A copy the expert made keeps the note but is
+ * not it. */
+static BkAppointment *
+own_appointment (BkStore       *store,
+                 const Change  *change,
+                 const char    *calendar,
+                 GError       **error)
+{
+  g_autoptr(BkAppointment) appointment = bk_store_find_appointment_by_event (store, change->event_id, NULL);
+
+  if (appointment != NULL || change->appointment_id == NULL
+      || (appointment = bk_store_get_appointment (store, change->appointment_id, NULL)) == NULL)
+    return g_steal_pointer (&appointment);
+  if (bk_appointment_get_calendar_event_id (appointment) != NULL)
+    return NULL;
+  if (!change->removed
+      && !bk_calendar_store_event_id (store, appointment, change->event_id, calendar, error))
+    return NULL;
+  return g_steal_pointer (&appointment);
+}
+
 /* The entry @change calls for, or NULL: not an appointment's event, not
  * booked, already changed in the app (its queued change wins), or the
  * calendar is still behind the store (its event still to be written: what
  * it shows is the old state, not the expert's move). */
 static BkOutboxEntry *
-entry_for_own_event (BkStore      *store,
-                     const Change *change)
+entry_for_own_event (BkStore       *store,
+                     const Change  *change,
+                     const char    *calendar,
+                     GError       **error)
 {
-  g_autoptr(BkAppointment) appointment = bk_store_find_appointment_by_event (store, change->event_id, NULL);
+  g_autoptr(BkAppointment) appointment = own_appointment (store, change, calendar, error);
   g_autofree char *todo = NULL;
   g_autofree char *work = NULL;
 
-  /* an event whose id the store lost (a crash between the write and its
-   * report): the appointment id it carries, if that appointment has no
-   * other event — a copy the expert made keeps the note but is not it */
-  if (appointment == NULL && change->appointment_id != NULL)
-    {
-      appointment = bk_store_get_appointment (store, change->appointment_id, NULL);
-      if (appointment != NULL && bk_appointment_get_calendar_event_id (appointment) != NULL)
-        g_clear_object (&appointment);
-    }
   if (appointment == NULL
       || bk_appointment_get_status (appointment) != BK_APPOINTMENT_STATUS_BOOKED
       || bk_appointment_get_pending (appointment))
@@ -239,13 +283,15 @@ entry_for_own_event (BkStore      *store,
   return entry_for_change (appointment, change);
 }
 
-/* The outbox entries @changes call for; a round may name an event twice:
- * its last state counts. */
+/* The outbox entries @changes (of @calendar) call for; a round may name an
+ * event twice: its last state counts. NULL when the store fails. */
 static GPtrArray *
-entries_for_changes (BkStore   *store,
-                     GPtrArray *changes)
+entries_for_changes (BkStore     *store,
+                     GPtrArray   *changes,
+                     const char  *calendar,
+                     GError     **error)
 {
-  GPtrArray *entries = g_ptr_array_new_with_free_func ((GDestroyNotify) bk_outbox_entry_free);
+  g_autoptr(GPtrArray) entries = g_ptr_array_new_with_free_func ((GDestroyNotify) bk_outbox_entry_free);
   g_autoptr(GHashTable) last = g_hash_table_new (g_str_hash, g_str_equal);
 
   for (guint i = 0; i < changes->len; i++)
@@ -257,37 +303,47 @@ entries_for_changes (BkStore   *store,
   for (guint i = 0; i < changes->len; i++)
     {
       Change *change = g_ptr_array_index (changes, i);
+      g_autoptr(GError) local_error = NULL;
       BkOutboxEntry *entry;
 
       if (g_hash_table_lookup (last, change->event_id) != change)
         continue;
-      if ((entry = entry_for_own_event (store, change)) != NULL)
+      if ((entry = entry_for_own_event (store, change, calendar, &local_error)) != NULL)
         g_ptr_array_add (entries, entry);
+      else if (local_error != NULL)
+        {
+          g_propagate_error (error, g_steal_pointer (&local_error));
+          return NULL;
+        }
     }
-  return entries;
+  return g_steal_pointer (&entries);
 }
 
 GPtrArray *
-_bk_sync_pass_graph_entries (BkSyncEngine *self,
-                             BkGraphDelta *delta)
+_bk_sync_pass_graph_entries (BkSyncEngine  *self,
+                             BkGraphDelta  *delta,
+                             const char    *calendar,
+                             GError       **error)
 {
-  g_autoptr(GPtrArray) changes = changes_from_graph (delta);
+  BkStore *store = _bk_sync_engine_get_store (self);
+  g_autoptr(GPtrArray) changes = changes_from_graph (store, delta);
 
-  return entries_for_changes (_bk_sync_engine_get_store (self), changes);
+  return entries_for_changes (store, changes, calendar, error);
 }
 
 static gboolean
 queue_changes (BkSyncEngine  *self,
                BkSyncPass    *data,
                GPtrArray     *changes,
+               const char    *calendar,
                const char    *key,
                const char    *link,
                GError       **error)
 {
   BkStore *store = _bk_sync_engine_get_store (self);
-  g_autoptr(GPtrArray) entries = entries_for_changes (store, changes);
+  g_autoptr(GPtrArray) entries = entries_for_changes (store, changes, calendar, error);
 
-  if (!bk_store_queue_calendar_changes (store, entries, key, link, error))
+  if (entries == NULL || !bk_store_queue_calendar_changes (store, entries, key, link, error))
     return FALSE;
   data->queued_events += entries->len;
   data->report->calendar_changes += entries->len;
@@ -300,12 +356,14 @@ queue_changes (BkSyncEngine  *self,
 typedef struct
 {
   GTask *task;
+  char  *calendar;
   char  *key;
 } ReadData;
 
 static void
 read_data_free (ReadData *read)
 {
+  g_free (read->calendar);
   g_free (read->key);
   g_free (read);
 }
@@ -334,7 +392,7 @@ changes_read (ReadData     *read_,
       g_debug ("Calendar changes not read: %s", error->message);
       return _bk_sync_pass_start_calendar_work (g_steal_pointer (&task));
     }
-  if (!queue_changes (self, data, changes, read->key, link, &error))
+  if (!queue_changes (self, data, changes, read->calendar, read->key, link, &error))
     return _bk_sync_engine_finish_pass (g_steal_pointer (&task), g_steal_pointer (&error));
   _bk_sync_pass_start_calendar_work (g_steal_pointer (&task));
 }
@@ -373,6 +431,7 @@ _bk_sync_pass_read_calendar_changes (GTask *task)
   read = g_new0 (ReadData, 1);
   read->task = task;
   read->key = g_strconcat (BK_SYNC_CALENDAR_LINK, provider, "/", calendar, NULL);
+  read->calendar = g_strdup (calendar);
   link = bk_store_get_sync_state (store, read->key, NULL);
   bk_google_client_list_changes_async (google, calendar, link, g_task_get_cancellable (task),
                                        google_changes_cb, read);

@@ -616,6 +616,35 @@ test_event_calendar (void)
   g_assert_null (calendar);
 }
 
+/* The event id the store knows outlives a backend that has not heard of
+ * it yet: a client cancels before the event's report arrives, and the
+ * calendar step still has the id to delete the event by (found in the
+ * crash test: the event stayed in Outlook). */
+static void
+test_event_id_kept (void)
+{
+  g_autoptr(BkStore) store = open_default ();
+  g_autoptr(GPtrArray) rows = g_ptr_array_new_with_free_func (g_object_unref);
+  g_autoptr(BkAppointment) stored = NULL;
+  g_autoptr(GError) error = NULL;
+  BkAppointment *written;
+
+  written = backend_appointment ("a1", T0 + 9 * HOUR, BK_APPOINTMENT_STATUS_BOOKED, "evt-1");
+  bk_appointment_set_calendar_event_calendar (written, "team");
+  g_ptr_array_add (rows, written);
+  upsert (store, rows);
+
+  /* the backend's row: cancelled, no event id */
+  g_ptr_array_set_size (rows, 0);
+  g_ptr_array_add (rows, backend_appointment ("a1", T0 + 9 * HOUR, BK_APPOINTMENT_STATUS_CANCELLED, NULL));
+  apply_feed (store, rows);
+  stored = bk_store_get_appointment (store, "a1", &error);
+  g_assert_no_error (error);
+  g_assert_cmpint (bk_appointment_get_status (stored), ==, BK_APPOINTMENT_STATUS_CANCELLED);
+  g_assert_cmpstr (bk_appointment_get_calendar_event_id (stored), ==, "evt-1");
+  g_assert_cmpstr (bk_appointment_get_calendar_event_calendar (stored), ==, "team");
+}
+
 /* ------------------------------------------------------------------------ */
 /* Migration and recovery                                                   */
 
@@ -1463,6 +1492,7 @@ main (int   argc,
   g_test_add_func ("/store/appointments/async", test_async_list);
   g_test_add_func ("/store/appointments/notify", test_appointment_notify);
   g_test_add_func ("/store/appointments/event-calendar", test_event_calendar);
+  g_test_add_func ("/store/appointments/event-id-kept", test_event_id_kept);
   g_test_add_func ("/store/sync-state", test_sync_state);
   g_test_add_func ("/store/outbox", test_outbox);
   g_test_add_func ("/store/migration/empty-file", test_migrate_empty_file);
