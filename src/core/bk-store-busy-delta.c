@@ -47,7 +47,7 @@ static const char set_delta_sql[] =
 static const char is_selected_sql[] =
   "SELECT selected FROM calendars WHERE id = ?1";
 static const char list_selected_ids_sql[] =
-  "SELECT id FROM calendars WHERE provider = ?1 AND selected = 1";
+  "SELECT id FROM calendars WHERE provider = ?1 AND selected = 1 ORDER BY id";
 static const char forget_newly_selected_sql[] =
   "UPDATE calendars SET delta_link = NULL, delta_from = 0, delta_to = 0"
   " WHERE provider = ?1 AND selected = 1 AND id NOT IN (SELECT value FROM json_each (?2))";
@@ -68,17 +68,6 @@ bk_calendar_delta_free (BkCalendarDelta *self)
   g_free (self);
 }
 
-static gboolean
-check_provider (const char  *provider,
-                GError     **error)
-{
-  if (g_strcmp0 (provider, BK_PROVIDER_OFFICE365) == 0 || g_strcmp0 (provider, BK_PROVIDER_GOOGLE) == 0)
-    return TRUE;
-  g_set_error (error, BK_STORE_ERROR, BK_STORE_ERROR_INVALID,
-               _("“%s” is not a calendar provider Bookable knows."), provider ? provider : "");
-  return FALSE;
-}
-
 BkCalendarDelta *
 bk_store_get_calendar_delta (BkStore     *self,
                              const char  *provider,
@@ -93,7 +82,7 @@ bk_store_get_calendar_delta (BkStore     *self,
   g_return_val_if_fail (remote_id != NULL, NULL);
   g_return_val_if_fail (error == NULL || *error == NULL, NULL);
 
-  if (!check_provider (provider, error) || (stmt = _bk_store_stmt (self, get_delta_sql, error)) == NULL)
+  if (!_bk_store_check_provider (provider, error) || (stmt = _bk_store_stmt (self, get_delta_sql, error)) == NULL)
     return NULL;
   sqlite3_bind_text (stmt, 1, provider, -1, SQLITE_TRANSIENT);
   sqlite3_bind_text (stmt, 2, remote_id, -1, SQLITE_TRANSIENT);
@@ -151,7 +140,7 @@ bk_store_set_calendar_delta (BkStore     *self,
   g_return_val_if_fail (remote_id != NULL, FALSE);
   g_return_val_if_fail (error == NULL || *error == NULL, FALSE);
 
-  if (!check_provider (provider, error) || !_bk_store_begin (self, error))
+  if (!_bk_store_check_provider (provider, error) || !_bk_store_begin (self, error))
     return FALSE;
   if ((id = _bk_store_find_calendar (self, provider, remote_id, NULL, error)) == 0
       || !set_delta (self, id, link, from, to, error))
@@ -318,7 +307,7 @@ bk_store_apply_busy_round (BkStore            *self,
                            _("The window read ends before it starts."));
       return FALSE;
     }
-  if (!check_provider (provider, error) || !_bk_store_begin (self, error))
+  if (!_bk_store_check_provider (provider, error) || !_bk_store_begin (self, error))
     return FALSE;
   if ((calendar_id = _bk_store_find_calendar (self, provider, remote_id, NULL, error)) == 0
       || !is_selected (self, calendar_id, &selected, error))

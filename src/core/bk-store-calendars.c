@@ -133,8 +133,6 @@ static const char delete_coverage_sql[] =
   "DELETE FROM calendar_coverage WHERE calendar_id = ?3 AND start_at < ?2 AND end_at > ?1";
 static const char insert_coverage_sql[] =
   "INSERT INTO calendar_coverage (calendar_id, start_at, end_at, read_at) VALUES (?1, ?2, ?3, ?4)";
-static const char list_selected_sql[] =
-  "SELECT id FROM calendars WHERE provider = ?1 AND selected = 1 ORDER BY id";
 static const char list_calendar_busy_sql[] =
   "SELECT b.start_at, b.end_at, b.show_as, c.remote_id, c.name, c.color, b.event_id"
   " FROM busy_intervals b"
@@ -301,9 +299,9 @@ bk_source_from_string (const char *text,
 /* ------------------------------------------------------------------------ */
 /* Helpers                                                                  */
 
-static gboolean
-check_provider (const char  *provider,
-                GError     **error)
+gboolean
+_bk_store_check_provider (const char  *provider,
+                          GError     **error)
 {
   if (g_strcmp0 (provider, BK_PROVIDER_OFFICE365) == 0 ||
       g_strcmp0 (provider, BK_PROVIDER_GOOGLE) == 0)
@@ -471,7 +469,7 @@ bk_store_get_integration (BkStore     *self,
 
   g_return_val_if_fail (BK_IS_STORE (self), NULL);
 
-  if (!check_provider (provider, error))
+  if (!_bk_store_check_provider (provider, error))
     return NULL;
   stmt = _bk_store_stmt (self, get_integration_sql, error);
   if (stmt == NULL)
@@ -506,7 +504,7 @@ bk_store_set_integration_account (BkStore     *self,
 
   g_return_val_if_fail (BK_IS_STORE (self), FALSE);
 
-  if (!check_provider (provider, error) ||
+  if (!_bk_store_check_provider (provider, error) ||
       (stmt = _bk_store_stmt (self, set_account_sql, error)) == NULL ||
       !_bk_store_begin (self, error))
     return FALSE;
@@ -541,7 +539,7 @@ bk_store_set_reconnect_needed (BkStore     *self,
 
   g_return_val_if_fail (BK_IS_STORE (self), FALSE);
 
-  if (!check_provider (provider, error) ||
+  if (!_bk_store_check_provider (provider, error) ||
       (stmt = _bk_store_stmt (self, set_reconnect_sql, error)) == NULL)
     return FALSE;
   sqlite3_bind_int (stmt, 2, !!reconnect_needed);
@@ -560,7 +558,7 @@ bk_store_set_block_policy (BkStore     *self,
 
   g_return_val_if_fail (BK_IS_STORE (self), FALSE);
 
-  if (!check_provider (provider, error) ||
+  if (!_bk_store_check_provider (provider, error) ||
       (stmt = _bk_store_stmt (self, set_policy_sql, error)) == NULL)
     return FALSE;
   sqlite3_bind_int (stmt, 2, !!block_tentative);
@@ -578,7 +576,7 @@ bk_store_set_last_sync (BkStore     *self,
 
   g_return_val_if_fail (BK_IS_STORE (self), FALSE);
 
-  if (!check_provider (provider, error) ||
+  if (!_bk_store_check_provider (provider, error) ||
       (stmt = _bk_store_stmt (self, set_last_sync_sql, error)) == NULL)
     return FALSE;
   sqlite3_bind_int64 (stmt, 2, when);
@@ -653,7 +651,7 @@ bk_store_sync_calendars (BkStore     *self,
   g_return_val_if_fail (BK_IS_STORE (self), FALSE);
   g_return_val_if_fail (calendars != NULL, FALSE);
 
-  if (!check_provider (provider, error) ||
+  if (!_bk_store_check_provider (provider, error) ||
       (mark = _bk_store_stmt (self, mark_listed_sql, error)) == NULL ||
       (forget = _bk_store_stmt (self, forget_unlisted_sql, error)) == NULL ||
       (readonly = _bk_store_stmt (self, drop_readonly_destination_sql, error)) == NULL ||
@@ -688,7 +686,7 @@ bk_store_list_calendars (BkStore     *self,
 
   g_return_val_if_fail (BK_IS_STORE (self), NULL);
 
-  if (!check_provider (provider, error) ||
+  if (!_bk_store_check_provider (provider, error) ||
       (stmt = _bk_store_stmt (self, list_calendars_sql, error)) == NULL)
     return NULL;
 
@@ -756,7 +754,7 @@ bk_store_select_calendars (BkStore            *self,
   g_return_val_if_fail (BK_IS_STORE (self), FALSE);
   g_return_val_if_fail (remote_ids != NULL, FALSE);
 
-  if (!check_provider (provider, error) ||
+  if (!_bk_store_check_provider (provider, error) ||
       (unselect = _bk_store_stmt (self, unselect_all_sql, error)) == NULL ||
       !_bk_store_begin (self, error))
     return FALSE;
@@ -917,7 +915,7 @@ bk_store_replace_busy (BkStore     *self,
                            _("The window read ends before it starts."));
       return FALSE;
     }
-  if (!check_provider (provider, error) || !_bk_store_begin (self, error))
+  if (!_bk_store_check_provider (provider, error) || !_bk_store_begin (self, error))
     return FALSE;
 
   if ((calendar_id = _bk_store_find_calendar (self, provider, remote_id, NULL, error)) == 0 ||
@@ -951,7 +949,7 @@ bk_store_list_calendar_busy (BkStore     *self,
 
   g_return_val_if_fail (BK_IS_STORE (self), NULL);
 
-  if (!check_provider (provider, error) ||
+  if (!_bk_store_check_provider (provider, error) ||
       (stmt = _bk_store_stmt (self, list_calendar_busy_sql, error)) == NULL)
     return NULL;
 
@@ -1026,30 +1024,15 @@ bk_store_list_uncovered (BkStore     *self,
                          gint64      *out_oldest_read,
                          GError     **error)
 {
-  g_autoptr(BkCachedStmt) stmt = NULL;
-  g_autoptr(GArray) ids = g_array_new (FALSE, FALSE, sizeof (gint64));
+  g_autoptr(GArray) ids = NULL;
   g_autoptr(GArray) gaps = g_array_new (FALSE, FALSE, sizeof (BkInterval));
   gint64 oldest = 0;
-  int rc;
 
   g_return_val_if_fail (BK_IS_STORE (self), NULL);
 
-  if (!check_provider (provider, error) ||
-      (stmt = _bk_store_stmt (self, list_selected_sql, error)) == NULL)
+  if (!_bk_store_check_provider (provider, error)
+      || (ids = _bk_store_list_selected_ids (self, provider, error)) == NULL)
     return NULL;
-  sqlite3_bind_text (stmt, 1, provider, -1, SQLITE_TRANSIENT);
-  while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
-    {
-      gint64 id = sqlite3_column_int64 (stmt, 0);
-      g_array_append_val (ids, id);
-    }
-  if (rc != SQLITE_DONE)
-    {
-      _bk_store_set_sql_error (self, error);
-      return NULL;
-    }
-  g_clear_pointer (&stmt, _bk_cached_stmt_release);
-
   for (guint i = 0; i < ids->len && from < to; i++)
     if (!append_gaps (self, g_array_index (ids, gint64, i), from, to, gaps, &oldest, error))
       return NULL;

@@ -95,9 +95,12 @@ extern const char _bk_store_schema_v4[];
  * (bk-store-appointments.c). */
 BkAppointment *_bk_store_appointment_from_row (sqlite3_stmt *stmt);
 
-/* bk-store-calendars.c, inside the caller's transaction: the local row id
+/* bk-store-calendars.c: FALSE with BK_STORE_ERROR_INVALID unless @provider
+ * is a BK_PROVIDER_*. Inside the caller's transaction: the local row id
  * of a calendar (0 with BK_STORE_ERROR_NOT_FOUND); inserting busy times
  * (with their event ids); recording [from, to) as read at @read_at. */
+gboolean      _bk_store_check_provider    (const char    *provider,
+                                           GError       **error);
 gint64        _bk_store_find_calendar     (BkStore       *self,
                                            const char    *provider,
                                            const char    *remote_id,
@@ -113,9 +116,9 @@ gboolean      _bk_store_record_coverage   (BkStore       *self,
                                            gint64         to,
                                            gint64         read_at,
                                            GError       **error);
-/* bk-store-busy-delta.c, for bk_store_select_calendars(): the local ids
- * (gint64) of @provider's selected calendars, and forgetting the delta link
- * of every calendar whose selection differs from @before. */
+/* bk-store-busy-delta.c: the local ids (gint64, ascending) of @provider's
+ * selected calendars, and (for bk_store_select_calendars()) forgetting the
+ * delta link of every calendar whose selection differs from @before. */
 GArray       *_bk_store_list_selected_ids (BkStore       *self,
                                            const char    *provider,
                                            GError       **error);
