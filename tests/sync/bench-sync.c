@@ -18,46 +18,20 @@
 #include <unistd.h>
 
 #include "bk-appointment.h"
-#include "bk-availability-rules.h"
-#include "bk-office365-calendar-strategy.h"
-#include "bk-sandbox-microsoft.h"
-#include "bk-sync-engine.h"
-#include "sync-fixture.h"
-#include "test-authority.h"
+#include "sync-office365-fixture.h"
 
 #define NO_CHANGE_PASSES 30
-#define UPN "expert@sandbox.test"
+/* open hours every day, this far ahead: many slots to publish */
+#define HORIZON_DAYS 60
 
-static const char rules_json[] =
-  "{ \"time_zone\": \"UTC\", \"slot_minutes\": 60, \"step_minutes\": 60,"
-  "  \"min_notice_minutes\": 0, \"horizon_days\": 60,"
-  "  \"weekly\": { \"mon\": [[\"00:00\",\"23:00\"]], \"tue\": [[\"00:00\",\"23:00\"]],"
-  "    \"wed\": [[\"00:00\",\"23:00\"]], \"thu\": [[\"00:00\",\"23:00\"]],"
-  "    \"fri\": [[\"00:00\",\"23:00\"]], \"sat\": [[\"00:00\",\"23:00\"]],"
-  "    \"sun\": [[\"00:00\",\"23:00\"]] } }";
-
-static void
-done_cb (GObject      *object,
-         GAsyncResult *result,
-         gpointer      user_data)
-{
-  *(GAsyncResult **) user_data = g_object_ref (result);
-}
-
+/* One pass that must succeed, and in @out_ms its time. */
 static BkSyncReport *
-run_pass (BkSyncEngine *engine,
-          double       *out_ms)
+timed_pass (BkSyncEngine *engine,
+            double       *out_ms)
 {
-  g_autoptr(GAsyncResult) result = NULL;
-  g_autoptr(GError) error = NULL;
   gint64 start = g_get_monotonic_time ();
-  BkSyncReport *report;
+  BkSyncReport *report = sync_pass (engine);
 
-  bk_sync_engine_sync_async (engine, NULL, done_cb, &result);
-  while (result == NULL)
-    g_main_context_iteration (NULL, TRUE);
-  report = bk_sync_engine_sync_finish (engine, result, &error);
-  g_assert_no_error (error);
   *out_ms = (g_get_monotonic_time () - start) / 1000.0;
   return report;
 }
@@ -78,22 +52,12 @@ median (GArray *times)
   return g_array_index (times, double, times->len / 2);
 }
 
-static void
-open_uri_as_browser (const char *uri,
-                     gpointer    user_data)
-{
-  g_autoptr(GError) error = NULL;
-
-  g_assert_cmpuint (test_browser_get (uri, NULL, &error), ==, 200);
-  g_assert_no_error (error);
-}
-
 /* The sandbox's data: @n calendars, each with a dozen single events and a
  * daily series over the coming weeks (what a delta round has to carry). */
 static char *
 office365_data (guint n)
 {
-  g_autoptr(GString) json = g_string_new ("{ \"users\": [ { \"userPrincipalName\": \"" UPN "\","
+  g_autoptr(GString) json = g_string_new ("{ \"users\": [ { \"userPrincipalName\": \"" SYNC_OFFICE365_UPN "\","
                                           " \"displayName\": \"Bench\", \"timeZone\": \"UTC\","
                                           " \"calendars\": [");
   gint64 now = g_get_real_time () / G_USEC_PER_SEC;
@@ -152,23 +116,19 @@ bench_office365 (SoupSession *session,
   g_autoptr(BkSandboxMicrosoft) sandbox = bk_sandbox_microsoft_new ();
   g_autoptr(GSettings) settings = g_settings_new (APP_ID);
   g_autoptr(GError) error = NULL;
-  g_autoptr(BkAvailabilityRules) rules = NULL;
   g_autoptr(BkStore) store = NULL;
   g_autoptr(BkHttp) http = bk_http_new ();
   g_autoptr(BkTokenStore) tokens = bk_token_store_new ();
   g_autoptr(BkOffice365CalendarStrategy) strategy = NULL;
   g_autoptr(BkBackendClient) client = NULL;
   g_autoptr(BkSyncEngine) engine = NULL;
-  g_autoptr(GAsyncResult) connected = NULL;
   g_autoptr(GPtrArray) calendars = NULL;
   g_autoptr(GStrvBuilder) builder = g_strv_builder_new ();
   g_auto(GStrv) ids = NULL;
   g_autoptr(GArray) times = g_array_new (FALSE, FALSE, sizeof (double));
   g_autoptr(BkSyncReport) first = NULL;
-  g_autofree char *data = office365_data (n), *graph = NULL, *path = NULL, *account = NULL;
+  g_autofree char *data = office365_data (n), *path = NULL, *account = NULL;
   g_autofree char *slug = g_strdup_printf ("bench%u-o365-%u", (guint) getpid (), n);
-  g_autofree char *email = g_strdup_printf ("%s@example.com", slug);
-  g_autofree char *password = NULL, *token = NULL;
   guint64 graph_requests = 0;
   guint backend_requests = 0, uploads = 0;
   double ms;
@@ -176,23 +136,14 @@ bench_office365 (SoupSession *session,
   g_assert_true (bk_sandbox_microsoft_start (sandbox, NULL, 0, &error));
   g_assert_true (bk_sandbox_microsoft_load_data (sandbox, data, &error));
   g_assert_no_error (error);
-  graph = bk_sandbox_microsoft_dup_graph_url (sandbox);
-  g_settings_set_string (settings, "microsoft-authority-url", bk_sandbox_microsoft_get_url (sandbox));
-  g_settings_set_string (settings, "graph-url", graph);
-  g_settings_set_string (settings, "microsoft-client-id", BK_SANDBOX_MICROSOFT_DEFAULT_CLIENT_ID);
+  sync_office365_point_settings (settings, sandbox);
 
   path = g_strdup_printf ("%s/office365-%u.sqlite", tmp_dir, n);
   store = bk_store_open (path, &error);
   g_assert_no_error (error);
-  rules = bk_availability_rules_new_from_json (rules_json, -1, &error);
-  g_assert_true (bk_store_save_rules (store, rules, &error));
+  sync_save_open_rules (store, HORIZON_DAYS);
   strategy = bk_office365_calendar_strategy_new (store, http, tokens, settings);
-  bk_calendar_strategy_connect_async (BK_CALENDAR_STRATEGY (strategy), open_uri_as_browser, NULL, NULL,
-                                      done_cb, &connected);
-  while (connected == NULL)
-    g_main_context_iteration (NULL, TRUE);
-  account = bk_calendar_strategy_connect_finish (BK_CALENDAR_STRATEGY (strategy), connected, &error);
-  g_assert_no_error (error);
+  account = sync_office365_connect (strategy);
   calendars = bk_store_list_calendars (store, BK_PROVIDER_OFFICE365, &error);
   g_assert_cmpuint (calendars->len, ==, n);
   for (guint i = 0; i < calendars->len; i++)
@@ -201,20 +152,17 @@ bench_office365 (SoupSession *session,
   g_assert_true (bk_store_select_calendars (store, BK_PROVIDER_OFFICE365, (const char * const *) ids, NULL, &error));
   g_assert_no_error (error);
 
-  password = bk_test_expert_add (email, "Bench", slug, "UTC");
-  token = bk_test_sign_in (session, sync_server_url (), email, password);
-  client = bk_backend_client_new (http, sync_server_url ());
-  bk_backend_client_set_token (client, token);
+  client = sync_backend_client_new_expert (session, http, slug, "Bench");
   engine = bk_sync_engine_new (store, client, BK_AVAILABILITY_STRATEGY (strategy));
 
   /* the first pass reads every calendar in full and publishes */
-  first = run_pass (engine, &ms);
+  first = timed_pass (engine, &ms);
   g_assert_true (first->published);
   g_print ("first pass, Office 365, N=%u: %u Graph requests, %u backend requests, %.1f ms\n",
            n, first->calendar_requests, first->requests, ms);
   for (guint i = 0; i < NO_CHANGE_PASSES; i++)
     {
-      g_autoptr(BkSyncReport) report = run_pass (engine, &ms);
+      g_autoptr(BkSyncReport) report = timed_pass (engine, &ms);
 
       g_array_append_val (times, ms);
       graph_requests += report->calendar_requests;
@@ -290,7 +238,6 @@ main (int    argc,
   g_autoptr(BkHttp) http = NULL;
   g_autoptr(BkBackendClient) client = NULL;
   g_autoptr(BkSyncEngine) engine = NULL;
-  g_autoptr(BkAvailabilityRules) rules = NULL;
   g_autoptr(BkSyncReport) first = NULL, pulled = NULL;
   g_autoptr(GError) error = NULL;
   g_autofree char *email = g_strdup_printf ("bench%u@example.com", (guint) getpid ());
@@ -312,21 +259,19 @@ main (int    argc,
   path = g_build_filename (tmp_dir, "bench.sqlite", NULL);
   store = bk_store_open (path, &error);
   g_assert_no_error (error);
-  rules = bk_availability_rules_new_from_json (rules_json, -1, &error);
-  g_assert_no_error (error);
-  g_assert_true (bk_store_save_rules (store, rules, &error));
+  sync_save_open_rules (store, HORIZON_DAYS);
   http = bk_http_new ();
   client = bk_backend_client_new (http, sync_server_url ());
   bk_backend_client_set_token (client, token);
   engine = bk_sync_engine_new (store, client, NULL);
 
-  first = run_pass (engine, &ms);
+  first = timed_pass (engine, &ms);
   g_assert_true (first->published);
   g_print ("first pass: %u slots published, %u requests, %.1f ms\n", first->slots, first->requests, ms);
 
   for (guint i = 0; i < NO_CHANGE_PASSES; i++)
     {
-      g_autoptr(BkSyncReport) report = run_pass (engine, &ms);
+      g_autoptr(BkSyncReport) report = timed_pass (engine, &ms);
 
       g_assert_false (report->published);
       g_array_append_val (times, ms);
@@ -344,7 +289,7 @@ main (int    argc,
   bench_office365 (session, 5, manual_ms);
 
   book_thousand (email);
-  pulled = run_pass (engine, &pull_ms);
+  pulled = timed_pass (engine, &pull_ms);
   g_assert_cmpuint (pulled->appointments, ==, 1000);
   baseline_ms = store_baseline ();
   g_print ("pass pulling 1000 new bookings: %.1f ms, %u requests (%u changes, slots %s);"

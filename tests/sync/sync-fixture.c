@@ -27,6 +27,27 @@ static GSubprocess *server;
 static char *server_url;
 static char *server_listen;
 
+SoupSession *
+sync_test_init (int    *argc,
+                char ***argv)
+{
+  g_test_init (argc, argv, G_TEST_OPTION_ISOLATE_DIRS, NULL);
+  bk_test_cluster_url ();
+  sync_server_start ();
+  return bk_test_session_new ();
+}
+
+int
+sync_test_run (SoupSession *session)
+{
+  int status = g_test_run ();
+
+  g_object_unref (session);
+  sync_server_stop (FALSE);
+  bk_test_cluster_stop ();
+  return status;
+}
+
 static void
 die_with_parent (gpointer user_data)
 {
@@ -287,6 +308,15 @@ sync_client_cancel (SoupSession *session,
   g_autoptr(BkTestResponse) r = bk_test_request (session, "POST", url, NULL, NULL, body);
 
   g_assert_cmpuint (r->status, ==, 200);
+}
+
+char *
+sync_backend_column (const char *column,
+                     const char *id)
+{
+  g_autofree char *sql = g_strdup_printf ("SELECT %s FROM appointments WHERE id = '%s'", column, id);
+
+  return bk_test_sql (sql);
 }
 
 GHashTable *

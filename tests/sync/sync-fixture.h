@@ -7,6 +7,15 @@
 
 G_BEGIN_DECLS
 
+/* What the main() of a sync test does around its cases: g_test_init() with
+ * isolated XDG dirs, the throwaway cluster, bookable-server; returns the
+ * HTTP session of the public side. */
+SoupSession *sync_test_init       (int                *argc,
+                                   char             ***argv);
+/* Runs the cases, then releases @session and stops the server and the
+ * cluster; returns g_test_run()'s status. */
+int          sync_test_run        (SoupSession        *session);
+
 /* A bookable-server process that can be stopped and started again on the
  * same port (the app must find its server where it left it). */
 void         sync_server_start    (void);
@@ -57,6 +66,10 @@ void         sync_client_cancel   (SoupSession        *session,
 
 /* `bookablectl appointments --json` as id → object. */
 GHashTable  *sync_local_appointments (void);
+/* @column of the backend's appointment @id, as text (psql's). */
+char        *sync_backend_column  (const char         *column,
+                                   const char         *id);
+
 /* `bookablectl status --json`. */
 JsonObject  *sync_status          (void);
 

@@ -18,195 +18,29 @@
 #include "config.h"
 
 #include <glib/gi18n.h>
-#include <string.h>
-#include <unistd.h>
 
-#include "bk-availability-rules.h"
-#include "bk-graph-client.h"
-#include "bk-office365-calendar-strategy.h"
-#include "bk-sandbox-microsoft.h"
-#include "bk-sync-engine.h"
 #include "bk-time.h"
-#include "sync-fixture.h"
-#include "test-authority.h"
+#include "sync-office365-fixture.h"
 
-#define UPN "expert@sandbox.test"
 #define HOUR 3600
 #define DAY 86400
 
-static const char rules_json[] =
-  "{ \"time_zone\": \"UTC\", \"slot_minutes\": 60, \"step_minutes\": 60,"
-  "  \"min_notice_minutes\": 0, \"horizon_days\": 7,"
-  "  \"weekly\": { \"mon\": [[\"00:00\",\"23:00\"]], \"tue\": [[\"00:00\",\"23:00\"]],"
-  "    \"wed\": [[\"00:00\",\"23:00\"]], \"thu\": [[\"00:00\",\"23:00\"]],"
-  "    \"fri\": [[\"00:00\",\"23:00\"]], \"sat\": [[\"00:00\",\"23:00\"]],"
-  "    \"sun\": [[\"00:00\",\"23:00\"]] } }";
-
 static SoupSession *session;
+
+/* The sandbox: the expert's three calendars, empty. */
+static const char sandbox_data[] =
+  "{ \"users\": [ { \"userPrincipalName\": \"" SYNC_OFFICE365_UPN "\","
+  "  \"displayName\": \"Erika Expert\", \"timeZone\": \"UTC\", \"calendars\": ["
+  "  { \"name\": \"Work\", \"isDefault\": true, \"canEdit\": true, \"events\": [] },"
+  "  { \"name\": \"Family\", \"canEdit\": true, \"events\": [] },"
+  "  { \"name\": \"Team\", \"canEdit\": true, \"events\": [] } ] } ] }";
 
 typedef struct
 {
-  BkSandboxMicrosoft          *sandbox;
-  GSettings                   *settings;
-  BkStore                     *store;
-  BkHttp                      *http;
-  BkTokenStore                *tokens;
-  BkOffice365CalendarStrategy *strategy;
-  BkBackendClient             *client;
-  BkSyncEngine                *engine;
-  char                        *slug;
-  char                        *calendar;   /* Work: the destination */
-  char                        *family;
-  char                        *team;
+  SyncOffice365  o365;     /* its calendar, Work: the destination */
+  char          *family;
+  char          *team;
 } Fixture;
-
-static void
-done_cb (GObject      *object,
-         GAsyncResult *result,
-         gpointer      user_data)
-{
-  *(GAsyncResult **) user_data = g_object_ref (result);
-}
-
-static GAsyncResult *
-wait_for (GAsyncResult **slot)
-{
-  while (*slot == NULL)
-    g_main_context_iteration (NULL, TRUE);
-  return *slot;
-}
-
-static void
-open_uri_as_browser (const char *uri,
-                     gpointer    user_data)
-{
-  g_autoptr(GError) error = NULL;
-
-  g_assert_cmpuint (test_browser_get (uri, NULL, &error), ==, 200);
-  g_assert_no_error (error);
-}
-
-/* One pass; NULL (and the error in @out_error) when it failed. */
-static BkSyncReport *
-try_pass (Fixture  *fixture,
-          GError  **out_error)
-{
-  g_autoptr(GAsyncResult) result = NULL;
-
-  bk_sync_engine_sync_async (fixture->engine, NULL, done_cb, &result);
-  return bk_sync_engine_sync_finish (fixture->engine, wait_for (&result), out_error);
-}
-
-static BkSyncReport *
-run_pass (Fixture *fixture)
-{
-  g_autoptr(GError) error = NULL;
-  BkSyncReport *report = try_pass (fixture, &error);
-
-  g_assert_no_error (error);
-  for (guint i = 0; i < report->messages->len; i++)
-    g_test_message ("refused: %s", (char *) g_ptr_array_index (report->messages, i));
-  g_assert_cmpuint (report->refused, ==, 0);
-  return report;
-}
-
-/* The sandbox's events (stored shape) of the Work calendar that carry
- * @appointment_id in their extended property. */
-static GPtrArray *
-events_of (Fixture    *fixture,
-           const char *appointment_id)
-{
-  g_autofree char *escaped = g_uri_escape_string (fixture->calendar, NULL, FALSE);
-  g_autofree char *path = g_strdup_printf ("/_sandbox/events?calendar=%s", escaped);
-  g_autoptr(JsonParser) parser = json_parser_new ();
-  g_autofree char *answer = NULL;
-  GPtrArray *found = g_ptr_array_new_with_free_func ((GDestroyNotify) json_object_unref);
-  JsonArray *events;
-  guint status = 0;
-
-  answer = bk_sandbox_microsoft_control (fixture->sandbox, "GET", path, NULL, &status);
-  g_assert_cmpuint (status, ==, 200);
-  g_assert_true (json_parser_load_from_data (parser, answer, -1, NULL));
-  events = json_object_get_array_member (json_node_get_object (json_parser_get_root (parser)), "value");
-  for (guint i = 0; i < json_array_get_length (events); i++)
-    {
-      JsonObject *event = json_array_get_object_element (events, i);
-      JsonArray *properties;
-
-      if (!json_object_has_member (event, "singleValueExtendedProperties"))
-        continue;
-      properties = json_object_get_array_member (event, "singleValueExtendedProperties");
-      for (guint j = 0; j < json_array_get_length (properties); j++)
-        if (g_strcmp0 (json_object_get_string_member (json_array_get_object_element (properties, j), "value"),
-                       appointment_id) == 0)
-          g_ptr_array_add (found, json_object_ref (event));
-    }
-  return found;
-}
-
-/* The id of the one event of @appointment_id. */
-static char *
-event_of (Fixture    *fixture,
-          const char *appointment_id)
-{
-  g_autoptr(GPtrArray) events = events_of (fixture, appointment_id);
-
-  g_assert_cmpuint (events->len, ==, 1);
-  return g_strdup (json_object_get_string_member (g_ptr_array_index (events, 0), "id"));
-}
-
-static char *
-backend_column (const char *column,
-                const char *id)
-{
-  g_autofree char *sql = g_strdup_printf ("SELECT %s FROM appointments WHERE id = '%s'", column, id);
-
-  return bk_test_sql (sql);
-}
-
-static gboolean
-published_has (const char *slug,
-               gint64      start)
-{
-  g_autoptr(JsonNode) slots = sync_public_slots (session, slug);
-  g_autofree char *text = bk_time_format_iso8601_utc (start);
-  JsonArray *array = json_node_get_array (slots);
-
-  for (guint i = 0; i < json_array_get_length (array); i++)
-    if (g_str_equal (json_object_get_string_member (json_array_get_object_element (array, i), "start"), text))
-      return TRUE;
-  return FALSE;
-}
-
-/* What the expert does in Outlook: Graph calls with their own sign-in. */
-static void
-expert_deletes (Fixture    *fixture,
-                const char *event_id)
-{
-  BkGraphClient *graph = bk_office365_calendar_strategy_get_graph_client (fixture->strategy);
-  g_autoptr(GAsyncResult) result = NULL;
-  g_autoptr(GError) error = NULL;
-
-  bk_graph_client_delete_event_async (graph, event_id, NULL, done_cb, &result);
-  g_assert_true (bk_graph_client_delete_event_finish (graph, wait_for (&result), &error));
-  g_assert_no_error (error);
-}
-
-static void
-expert_updates (Fixture    *fixture,
-                const char *event_id,
-                const char *json)
-{
-  BkGraphClient *graph = bk_office365_calendar_strategy_get_graph_client (fixture->strategy);
-  g_autoptr(GAsyncResult) result = NULL;
-  g_autoptr(GError) error = NULL;
-  g_autoptr(JsonNode) changes = json_from_string (json, &error);
-
-  g_assert_no_error (error);
-  bk_graph_client_update_event_async (graph, event_id, changes, NULL, done_cb, &result);
-  g_assert_true (bk_graph_client_update_event_finish (graph, wait_for (&result), &error));
-  g_assert_no_error (error);
-}
 
 static char *
 wall_time (gint64 instant)
@@ -216,7 +50,8 @@ wall_time (gint64 instant)
   return g_date_time_format (time, "%Y-%m-%dT%H:%M:%S");
 }
 
-/* An event of an hour at @start in @calendar; @extra adds members. */
+/* The expert adds an event of an hour at @start in @calendar (straight
+ * into the sandbox); @extra adds members. */
 static char *
 expert_adds (Fixture    *fixture,
              const char *calendar,
@@ -230,24 +65,10 @@ expert_adds (Fixture    *fixture,
                                            "\"end\":{\"dateTime\":\"%s\",\"timeZone\":\"UTC\"}%s}",
                                            calendar, s, e, extra ? extra : "");
   g_autoptr(GError) error = NULL;
-  char *id = bk_sandbox_microsoft_add_event (fixture->sandbox, json, &error);
+  char *id = bk_sandbox_microsoft_add_event (fixture->o365.sandbox, json, &error);
 
   g_assert_no_error (error);
   return id;
-}
-
-static const char *
-remote_id_named (GPtrArray  *calendars,
-                 const char *name)
-{
-  for (guint i = 0; i < calendars->len; i++)
-    {
-      BkCalendar *calendar = g_ptr_array_index (calendars, i);
-
-      if (g_str_equal (calendar->name, name))
-        return calendar->remote_id;
-    }
-  g_assert_not_reached ();
 }
 
 static void
@@ -256,8 +77,8 @@ select_calendars (Fixture            *fixture,
 {
   g_autoptr(GError) error = NULL;
 
-  g_assert_true (bk_store_select_calendars (fixture->store, BK_PROVIDER_OFFICE365, ids, fixture->calendar,
-                                            &error));
+  g_assert_true (bk_store_select_calendars (fixture->o365.store, BK_PROVIDER_OFFICE365, ids,
+                                            fixture->o365.calendar, &error));
   g_assert_no_error (error);
 }
 
@@ -265,77 +86,18 @@ static void
 fixture_set_up (Fixture       *fixture,
                 gconstpointer  user_data)
 {
-  g_autoptr(GError) error = NULL;
-  g_autoptr(BkAvailabilityRules) rules = NULL;
-  g_autoptr(GAsyncResult) connected = NULL;
-  g_autoptr(GPtrArray) calendars = NULL;
-  g_autofree char *graph = NULL, *path = NULL, *account = NULL;
-  g_autofree char *email = NULL, *password = NULL, *token = NULL;
-  static guint serial;
-
-  fixture->sandbox = bk_sandbox_microsoft_new ();
-  g_assert_true (bk_sandbox_microsoft_start (fixture->sandbox, NULL, 0, &error));
-  g_assert_true (bk_sandbox_microsoft_load_data (fixture->sandbox,
-    "{ \"users\": [ { \"userPrincipalName\": \"" UPN "\", \"displayName\": \"Erika Expert\","
-    "  \"timeZone\": \"UTC\", \"calendars\": ["
-    "  { \"name\": \"Work\", \"isDefault\": true, \"canEdit\": true, \"events\": [] },"
-    "  { \"name\": \"Family\", \"canEdit\": true, \"events\": [] },"
-    "  { \"name\": \"Team\", \"canEdit\": true, \"events\": [] } ] } ] }", &error));
-  g_assert_no_error (error);
-  graph = bk_sandbox_microsoft_dup_graph_url (fixture->sandbox);
-  fixture->settings = g_settings_new (APP_ID);
-  g_settings_set_string (fixture->settings, "microsoft-authority-url", bk_sandbox_microsoft_get_url (fixture->sandbox));
-  g_settings_set_string (fixture->settings, "graph-url", graph);
-  g_settings_set_string (fixture->settings, "microsoft-client-id", BK_SANDBOX_MICROSOFT_DEFAULT_CLIENT_ID);
-
-  path = bk_store_get_default_path ();
-  fixture->store = bk_store_open (path, &error);
-  g_assert_no_error (error);
-  rules = bk_availability_rules_new_from_json (rules_json, -1, &error);
-  g_assert_no_error (error);
-  g_assert_true (bk_store_save_rules (fixture->store, rules, &error));
-  fixture->http = bk_http_new ();
-  g_object_set (fixture->http, "backoff-scale", 0.001, NULL);
-  fixture->tokens = bk_token_store_new ();
-  fixture->strategy = bk_office365_calendar_strategy_new (fixture->store, fixture->http,
-                                                          fixture->tokens, fixture->settings);
-  bk_calendar_strategy_connect_async (BK_CALENDAR_STRATEGY (fixture->strategy), open_uri_as_browser, NULL, NULL,
-                                      done_cb, &connected);
-  account = bk_calendar_strategy_connect_finish (BK_CALENDAR_STRATEGY (fixture->strategy), wait_for (&connected), &error);
-  g_assert_no_error (error);
-  calendars = bk_store_list_calendars (fixture->store, BK_PROVIDER_OFFICE365, &error);
-  g_assert_no_error (error);
-  g_assert_cmpuint (calendars->len, ==, 3);
-  fixture->calendar = g_strdup (remote_id_named (calendars, "Work"));
-  fixture->family = g_strdup (remote_id_named (calendars, "Family"));
-  fixture->team = g_strdup (remote_id_named (calendars, "Team"));
-  select_calendars (fixture, (const char *[]) { fixture->calendar, fixture->family, fixture->team, NULL });
-
-  fixture->slug = g_strdup_printf ("busy-delta-%u-%u", (guint) getpid (), serial++);
-  email = g_strdup_printf ("%s@example.com", fixture->slug);
-  password = bk_test_expert_add (email, "Erika", fixture->slug, "UTC");
-  token = bk_test_sign_in (session, sync_server_url (), email, password);
-  fixture->client = bk_backend_client_new (fixture->http, sync_server_url ());
-  bk_backend_client_set_token (fixture->client, token);
-  fixture->engine = bk_sync_engine_new (fixture->store, fixture->client,
-                                        BK_AVAILABILITY_STRATEGY (fixture->strategy));
+  sync_office365_connect_sandbox (&fixture->o365, sandbox_data, 3);
+  fixture->family = sync_office365_dup_calendar_id (&fixture->o365, "Family");
+  fixture->team = sync_office365_dup_calendar_id (&fixture->o365, "Team");
+  select_calendars (fixture, (const char *[]) { fixture->o365.calendar, fixture->family, fixture->team, NULL });
+  sync_office365_sign_in_backend (&fixture->o365, session, "busy-delta");
 }
 
 static void
 fixture_tear_down (Fixture       *fixture,
                    gconstpointer  user_data)
 {
-  bk_sandbox_microsoft_stop (fixture->sandbox);
-  g_clear_object (&fixture->engine);
-  g_clear_object (&fixture->client);
-  g_clear_object (&fixture->strategy);
-  g_clear_object (&fixture->tokens);
-  g_clear_object (&fixture->http);
-  g_clear_object (&fixture->store);
-  g_clear_object (&fixture->settings);
-  g_clear_object (&fixture->sandbox);
-  g_free (fixture->slug);
-  g_free (fixture->calendar);
+  sync_office365_tear_down (&fixture->o365);
   g_free (fixture->family);
   g_free (fixture->team);
 }
@@ -358,20 +120,20 @@ test_no_change_requests (Fixture       *fixture,
 {
   g_autoptr(BkSyncReport) first = NULL, quiet = NULL;
 
-  first = run_pass (fixture);
+  first = sync_pass_clean (fixture->o365.engine);
   g_assert_true (first->published);
   /* the first pass's full rounds and the slots they gave */
   g_assert_cmpuint (first->calendar_requests, ==, 3);
 
-  bk_sandbox_microsoft_reset_stats (fixture->sandbox);
-  quiet = run_pass (fixture);
+  bk_sandbox_microsoft_reset_stats (fixture->o365.sandbox);
+  quiet = sync_pass_clean (fixture->o365.engine);
   g_assert_false (quiet->published);
   g_assert_cmpuint (quiet->requests, ==, 1);
   g_assert_cmpuint (quiet->calendar_requests, ==, 3);
-  g_assert_cmpuint (bk_sandbox_microsoft_get_request_count (fixture->sandbox, NULL), ==, 3);
-  g_assert_cmpuint (bk_sandbox_microsoft_get_request_count (fixture->sandbox,
+  g_assert_cmpuint (bk_sandbox_microsoft_get_request_count (fixture->o365.sandbox, NULL), ==, 3);
+  g_assert_cmpuint (bk_sandbox_microsoft_get_request_count (fixture->o365.sandbox,
                       "GET /v1.0/me/calendars/{id}/calendarView/delta"), ==, 3);
-  g_assert_cmpuint (bk_sandbox_microsoft_get_request_count (fixture->sandbox,
+  g_assert_cmpuint (bk_sandbox_microsoft_get_request_count (fixture->o365.sandbox,
                       "GET /v1.0/me/calendars/{id}/calendarView"), ==, 0);
 }
 
@@ -389,44 +151,44 @@ test_busy_event (Fixture       *fixture,
   g_autoptr(GDateTime) first_day = g_date_time_new_from_unix_utc (series_at);
   g_autofree char *start_date = g_date_time_format (first_day, "%Y-%m-%d");
 
-  bk_sync_report_free (run_pass (fixture));
-  g_assert_true (published_has (fixture->slug, at));
+  bk_sync_report_free (sync_pass_clean (fixture->o365.engine));
+  g_assert_true (sync_published_has (session, fixture->o365.slug, at));
 
   event = expert_adds (fixture, fixture->family, at, NULL);
-  bk_sync_report_free (run_pass (fixture));
-  g_assert_false (published_has (fixture->slug, at));
-  g_assert_true (published_has (fixture->slug, at + HOUR));
+  bk_sync_report_free (sync_pass_clean (fixture->o365.engine));
+  g_assert_false (sync_published_has (session, fixture->o365.slug, at));
+  g_assert_true (sync_published_has (session, fixture->o365.slug, at + HOUR));
 
-  expert_updates (fixture, event, "{\"showAs\":\"free\"}");
-  bk_sync_report_free (run_pass (fixture));
-  g_assert_true (published_has (fixture->slug, at));
+  sync_office365_expert_updates (&fixture->o365, event, "{\"showAs\":\"free\"}");
+  bk_sync_report_free (sync_pass_clean (fixture->o365.engine));
+  g_assert_true (sync_published_has (session, fixture->o365.slug, at));
 
-  expert_updates (fixture, event, "{\"showAs\":\"busy\"}");
-  bk_sync_report_free (run_pass (fixture));
-  g_assert_false (published_has (fixture->slug, at));
+  sync_office365_expert_updates (&fixture->o365, event, "{\"showAs\":\"busy\"}");
+  bk_sync_report_free (sync_pass_clean (fixture->o365.engine));
+  g_assert_false (sync_published_has (session, fixture->o365.slug, at));
 
-  expert_deletes (fixture, event);
-  bk_sync_report_free (run_pass (fixture));
-  g_assert_true (published_has (fixture->slug, at));
+  sync_office365_expert_deletes (&fixture->o365, event);
+  bk_sync_report_free (sync_pass_clean (fixture->o365.engine));
+  g_assert_true (sync_published_has (session, fixture->o365.slug, at));
 
   /* three daily occurrences in Team */
   extra = g_strdup_printf (",\"recurrence\":{\"pattern\":{\"type\":\"daily\",\"interval\":1},"
                            "\"range\":{\"type\":\"numbered\",\"startDate\":\"%s\",\"numberOfOccurrences\":3}}",
                            start_date);
   series = expert_adds (fixture, fixture->team, series_at, extra);
-  bk_sync_report_free (run_pass (fixture));
+  bk_sync_report_free (sync_pass_clean (fixture->o365.engine));
   for (guint i = 0; i < 3; i++)
-    g_assert_false (published_has (fixture->slug, series_at + i * DAY));
-  g_assert_true (published_has (fixture->slug, series_at + 3 * DAY));
+    g_assert_false (sync_published_has (session, fixture->o365.slug, series_at + i * DAY));
+  g_assert_true (sync_published_has (session, fixture->o365.slug, series_at + 3 * DAY));
 
   shorter = g_strdup_printf ("{\"recurrence\":{\"pattern\":{\"type\":\"daily\",\"interval\":1},"
                              "\"range\":{\"type\":\"numbered\",\"startDate\":\"%s\",\"numberOfOccurrences\":2}}}",
                              start_date);
-  expert_updates (fixture, series, shorter);
-  bk_sync_report_free (run_pass (fixture));
-  g_assert_false (published_has (fixture->slug, series_at));
-  g_assert_false (published_has (fixture->slug, series_at + DAY));
-  g_assert_true (published_has (fixture->slug, series_at + 2 * DAY));
+  sync_office365_expert_updates (&fixture->o365, series, shorter);
+  bk_sync_report_free (sync_pass_clean (fixture->o365.engine));
+  g_assert_false (sync_published_has (session, fixture->o365.slug, series_at));
+  g_assert_false (sync_published_has (session, fixture->o365.slug, series_at + DAY));
+  g_assert_true (sync_published_has (session, fixture->o365.slug, series_at + 2 * DAY));
 }
 
 /* (c) The pass that writes a booking's event reads the destination once
@@ -439,16 +201,16 @@ test_deleted_before_next_pass (Fixture       *fixture,
   g_autoptr(BkSyncReport) written = NULL, deleted = NULL;
   g_autofree char *id = NULL, *event = NULL, *status = NULL;
 
-  bk_sync_report_free (run_pass (fixture));
-  id = sync_book (session, fixture->slug, 0, NULL);
+  bk_sync_report_free (sync_pass_clean (fixture->o365.engine));
+  id = sync_book (session, fixture->o365.slug, 0, NULL);
   g_assert_nonnull (id);
-  written = run_pass (fixture);
-  event = event_of (fixture, id);
+  written = sync_pass_clean (fixture->o365.engine);
+  event = sync_office365_event_of (&fixture->o365, id);
 
-  expert_deletes (fixture, event);
-  deleted = run_pass (fixture);
+  sync_office365_expert_deletes (&fixture->o365, event);
+  deleted = sync_pass_clean (fixture->o365.engine);
   g_assert_cmpuint (deleted->calendar_changes, ==, 1);
-  status = backend_column ("status", id);
+  status = sync_backend_column ("status", id);
   g_assert_cmpstr (status, ==, "cancelled");
   /* what it took: the rounds of three calendars, the event, the
    * destination once more */
@@ -469,25 +231,25 @@ test_reselect (Fixture       *fixture,
   g_autoptr(GError) error = NULL;
 
   first = expert_adds (fixture, fixture->family, at, NULL);
-  bk_sync_report_free (run_pass (fixture));
-  g_assert_false (published_has (fixture->slug, at));
+  bk_sync_report_free (sync_pass_clean (fixture->o365.engine));
+  g_assert_false (sync_published_has (session, fixture->o365.slug, at));
 
-  select_calendars (fixture, (const char *[]) { fixture->calendar, fixture->team, NULL });
-  bk_sync_report_free (run_pass (fixture));
-  g_assert_true (published_has (fixture->slug, at));
+  select_calendars (fixture, (const char *[]) { fixture->o365.calendar, fixture->team, NULL });
+  bk_sync_report_free (sync_pass_clean (fixture->o365.engine));
+  g_assert_true (sync_published_has (session, fixture->o365.slug, at));
 
   /* while Family is not selected */
-  expert_deletes (fixture, first);
+  sync_office365_expert_deletes (&fixture->o365, first);
   second = expert_adds (fixture, fixture->family, later, NULL);
 
-  select_calendars (fixture, (const char *[]) { fixture->calendar, fixture->family, fixture->team, NULL });
-  delta = bk_store_get_calendar_delta (fixture->store, BK_PROVIDER_OFFICE365, fixture->family, &error);
+  select_calendars (fixture, (const char *[]) { fixture->o365.calendar, fixture->family, fixture->team, NULL });
+  delta = bk_store_get_calendar_delta (fixture->o365.store, BK_PROVIDER_OFFICE365, fixture->family, &error);
   g_assert_no_error (error);
   g_assert_null (delta->link);
-  reselected = run_pass (fixture);
+  reselected = sync_pass_clean (fixture->o365.engine);
   g_assert_cmpuint (reselected->calendar_requests, ==, 3);
-  g_assert_true (published_has (fixture->slug, at));
-  g_assert_false (published_has (fixture->slug, later));
+  g_assert_true (sync_published_has (session, fixture->o365.slug, at));
+  g_assert_false (sync_published_has (session, fixture->o365.slug, later));
 }
 
 /* A delta link from schema version 2 (no window, a cache without event
@@ -502,25 +264,25 @@ test_version_2_link (Fixture       *fixture,
   g_autoptr(GError) error = NULL;
   g_autofree char *id = NULL, *event = NULL, *status = NULL;
 
-  bk_sync_report_free (run_pass (fixture));
-  id = sync_book (session, fixture->slug, 0, NULL);
+  bk_sync_report_free (sync_pass_clean (fixture->o365.engine));
+  id = sync_book (session, fixture->o365.slug, 0, NULL);
   g_assert_nonnull (id);
-  bk_sync_report_free (run_pass (fixture));
-  event = event_of (fixture, id);
-  delta = bk_store_get_calendar_delta (fixture->store, BK_PROVIDER_OFFICE365, fixture->calendar, &error);
+  bk_sync_report_free (sync_pass_clean (fixture->o365.engine));
+  event = sync_office365_event_of (&fixture->o365, id);
+  delta = bk_store_get_calendar_delta (fixture->o365.store, BK_PROVIDER_OFFICE365, fixture->o365.calendar, &error);
   g_assert_no_error (error);
-  g_assert_true (bk_store_set_calendar_delta (fixture->store, BK_PROVIDER_OFFICE365, fixture->calendar,
+  g_assert_true (bk_store_set_calendar_delta (fixture->o365.store, BK_PROVIDER_OFFICE365, fixture->o365.calendar,
                                               delta->link, 0, 0, &error));
   g_assert_no_error (error);
 
-  expert_deletes (fixture, event);
-  upgraded = run_pass (fixture);
+  sync_office365_expert_deletes (&fixture->o365, event);
+  upgraded = sync_pass_clean (fixture->o365.engine);
   g_assert_cmpuint (upgraded->calendar_changes, ==, 1);
-  status = backend_column ("status", id);
+  status = sync_backend_column ("status", id);
   g_assert_cmpstr (status, ==, "cancelled");
   /* three rounds, and the destination's full one */
   g_assert_cmpuint (upgraded->calendar_requests, ==, 4);
-  after = bk_store_get_calendar_delta (fixture->store, BK_PROVIDER_OFFICE365, fixture->calendar, &error);
+  after = bk_store_get_calendar_delta (fixture->o365.store, BK_PROVIDER_OFFICE365, fixture->o365.calendar, &error);
   g_assert_nonnull (after->link);
   g_assert_cmpint (after->from, <, after->to);
 }
@@ -529,12 +291,7 @@ int
 main (int    argc,
       char **argv)
 {
-  int status;
-
-  g_test_init (&argc, &argv, G_TEST_OPTION_ISOLATE_DIRS, NULL);
-  bk_test_cluster_url ();
-  sync_server_start ();
-  session = bk_test_session_new ();
+  session = sync_test_init (&argc, &argv);
 
   g_test_add ("/sync/busy-delta/no-change-requests", Fixture, NULL,
               fixture_set_up, test_no_change_requests, fixture_tear_down);
@@ -547,9 +304,5 @@ main (int    argc,
   g_test_add ("/sync/busy-delta/version-2-link", Fixture, NULL,
               fixture_set_up, test_version_2_link, fixture_tear_down);
 
-  status = g_test_run ();
-  g_object_unref (session);
-  sync_server_stop (FALSE);
-  bk_test_cluster_stop ();
-  return status;
+  return sync_test_run (session);
 }

@@ -26,13 +26,8 @@
 #include <glib/gi18n.h>
 #include <string.h>
 
-#include "bk-office365-calendar-strategy.h"
-#include "bk-sandbox-microsoft.h"
 #include "bk-store.h"
-#include "sync-fixture.h"
-#include "test-authority.h"
-
-#define UPN "expert@sandbox.test"
+#include "sync-office365-fixture.h"
 
 static SoupSession *session;
 static guint runs = 200;
@@ -81,24 +76,6 @@ crash_init (Crash *crash)
 /* ---------------------------------------------------------------------- */
 /* Office 365 through the sandbox                                          */
 
-static void
-done_cb (GObject      *object,
-         GAsyncResult *result,
-         gpointer      user_data)
-{
-  *(GAsyncResult **) user_data = g_object_ref (result);
-}
-
-static void
-open_uri_as_browser (const char *uri,
-                     gpointer    user_data)
-{
-  g_autoptr(GError) error = NULL;
-
-  g_assert_cmpuint (test_browser_get (uri, NULL, &error), ==, 200);
-  g_assert_no_error (error);
-}
-
 /* Connects Office 365 in the profile bookablectl uses (its store, the
  * keyring, the keyfile settings): the active source becomes Office 365
  * with the Work calendar selected. Returns the calendar's id. */
@@ -106,33 +83,24 @@ static char *
 connect_office365 (BkSandboxMicrosoft *sandbox)
 {
   g_autoptr(GSettings) settings = g_settings_new (APP_ID);
-  g_autofree char *graph = bk_sandbox_microsoft_dup_graph_url (sandbox);
   g_autofree char *path = bk_store_get_default_path ();
   g_autoptr(GError) error = NULL;
   g_autoptr(BkStore) store = NULL;
   g_autoptr(BkHttp) http = bk_http_new ();
   g_autoptr(BkTokenStore) tokens = bk_token_store_new ();
   g_autoptr(BkOffice365CalendarStrategy) strategy = NULL;
-  g_autoptr(GAsyncResult) connected = NULL;
   g_autoptr(GPtrArray) calendars = NULL;
   g_autofree char *account = NULL;
 
-  g_settings_set_string (settings, "microsoft-authority-url", bk_sandbox_microsoft_get_url (sandbox));
-  g_settings_set_string (settings, "graph-url", graph);
-  g_settings_set_string (settings, "microsoft-client-id", BK_SANDBOX_MICROSOFT_DEFAULT_CLIENT_ID);
+  sync_office365_point_settings (settings, sandbox);
   g_settings_sync ();
 
   store = bk_store_open (path, &error);
   g_assert_no_error (error);
   g_object_set (http, "backoff-scale", 0.001, NULL);
   strategy = bk_office365_calendar_strategy_new (store, http, tokens, settings);
-  bk_calendar_strategy_connect_async (BK_CALENDAR_STRATEGY (strategy), open_uri_as_browser, NULL, NULL,
-                                      done_cb, &connected);
-  while (connected == NULL)
-    g_main_context_iteration (NULL, TRUE);
-  account = bk_calendar_strategy_connect_finish (BK_CALENDAR_STRATEGY (strategy), connected, &error);
-  g_assert_no_error (error);
-  g_assert_cmpstr (account, ==, UPN);
+  account = sync_office365_connect (strategy);
+  g_assert_cmpstr (account, ==, SYNC_OFFICE365_UPN);
   calendars = bk_store_list_calendars (store, BK_PROVIDER_OFFICE365, &error);
   g_assert_no_error (error);
   g_assert_cmpuint (calendars->len, ==, 1);
@@ -144,19 +112,10 @@ connect_office365 (BkSandboxMicrosoft *sandbox)
 static GHashTable *
 calendar_events (Crash *crash)
 {
-  g_autofree char *escaped = g_uri_escape_string (crash->calendar, NULL, FALSE);
-  g_autofree char *path = g_strdup_printf ("/_sandbox/events?calendar=%s", escaped);
-  g_autoptr(JsonParser) parser = json_parser_new ();
-  g_autofree char *answer = NULL;
+  g_autoptr(JsonArray) events = sync_office365_sandbox_events (crash->sandbox, crash->calendar);
   GHashTable *table = g_hash_table_new_full (g_str_hash, g_str_equal, g_free,
                                              (GDestroyNotify) g_ptr_array_unref);
-  JsonArray *events;
-  guint status = 0;
 
-  answer = bk_sandbox_microsoft_control (crash->sandbox, "GET", path, NULL, &status);
-  g_assert_cmpuint (status, ==, 200);
-  g_assert_true (json_parser_load_from_data (parser, answer, -1, NULL));
-  events = json_object_get_array_member (json_node_get_object (json_parser_get_root (parser)), "value");
   for (guint i = 0; i < json_array_get_length (events); i++)
     {
       JsonObject *event = json_array_get_object_element (events, i);
@@ -193,7 +152,7 @@ start_office365 (Crash *crash)
   bk_sandbox_microsoft_set_page_size (crash->sandbox, 25);
   g_assert_true (bk_sandbox_microsoft_start (crash->sandbox, NULL, 0, &error));
   g_assert_true (bk_sandbox_microsoft_load_data (crash->sandbox,
-    "{ \"users\": [ { \"userPrincipalName\": \"" UPN "\", \"displayName\": \"Erika Expert\","
+    "{ \"users\": [ { \"userPrincipalName\": \"" SYNC_OFFICE365_UPN "\", \"displayName\": \"Erika Expert\","
     "  \"timeZone\": \"UTC\", \"calendars\": ["
     "  { \"name\": \"Work\", \"isDefault\": true, \"canEdit\": true, \"events\": [] } ] } ] }", &error));
   g_assert_no_error (error);
@@ -361,15 +320,9 @@ static void
 describe_events_at (Crash      *crash,
                     const char *start)
 {
-  g_autofree char *escaped = g_uri_escape_string (crash->calendar, NULL, FALSE);
-  g_autofree char *path = g_strdup_printf ("/_sandbox/events?calendar=%s", escaped);
   g_autofree char *prefix = g_strndup (start, strlen ("2026-01-01T00:00"));
-  g_autoptr(JsonParser) parser = json_parser_new ();
-  g_autofree char *answer = bk_sandbox_microsoft_control (crash->sandbox, "GET", path, NULL, NULL);
-  JsonArray *events;
+  g_autoptr(JsonArray) events = sync_office365_sandbox_events (crash->sandbox, crash->calendar);
 
-  g_assert_true (json_parser_load_from_data (parser, answer, -1, NULL));
-  events = json_object_get_array_member (json_node_get_object (json_parser_get_root (parser)), "value");
   for (guint i = 0; i < json_array_get_length (events); i++)
     {
       JsonObject *event = json_array_get_object_element (events, i);
@@ -518,8 +471,6 @@ int
 main (int    argc,
       char **argv)
 {
-  int status;
-
   for (int i = 1; i < argc; i++)
     if (g_str_has_prefix (argv[i], "--runs="))
       {
@@ -530,17 +481,10 @@ main (int    argc,
    * addresses) from the case's own XDG_CONFIG_HOME: memory settings would
    * stay in this process */
   g_setenv ("GSETTINGS_BACKEND", "keyfile", TRUE);
-  g_test_init (&argc, &argv, G_TEST_OPTION_ISOLATE_DIRS, NULL);
-  bk_test_cluster_url ();
-  sync_server_start ();
-  session = bk_test_session_new ();
+  session = sync_test_init (&argc, &argv);
 
   g_test_add_func ("/sync/sigkill/office365", test_sigkill_office365);
   g_test_add_func ("/sync/sigkill/manual", test_sigkill_manual);
 
-  status = g_test_run ();
-  g_object_unref (session);
-  sync_server_stop (FALSE);
-  bk_test_cluster_stop ();
-  return status;
+  return sync_test_run (session);
 }
