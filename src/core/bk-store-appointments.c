@@ -61,6 +61,12 @@ static const char list_busy_and_blocks_sql[] =
   " SELECT start_at, end_at FROM blocks WHERE" _BK_STORE_OVERLAPS ("blocks")
   " ORDER BY 1, 2";
 
+static const char list_event_calendars_sql[] =
+  "SELECT DISTINCT calendar_event_calendar FROM appointments"
+  " WHERE status = 'booked' AND calendar_event_id IS NOT NULL"
+  " AND calendar_event_calendar IS NOT NULL AND end_at > ?1"
+  " ORDER BY 1";
+
 static const char list_booked_sql[] =
   "SELECT start_at, end_at FROM appointments WHERE status = 'booked' AND"
   _BK_STORE_OVERLAPS ("appointments") " ORDER BY start_at";
@@ -358,6 +364,33 @@ bk_store_list_appointments (BkStore  *self,
     }
 
   return g_steal_pointer (&appointments);
+}
+
+char **
+bk_store_list_event_calendars (BkStore  *self,
+                               gint64    since,
+                               GError  **error)
+{
+  g_autoptr(BkCachedStmt) stmt = NULL;
+  g_autoptr(GPtrArray) calendars = NULL;
+  int rc;
+
+  g_return_val_if_fail (BK_IS_STORE (self), NULL);
+  g_return_val_if_fail (error == NULL || *error == NULL, NULL);
+
+  if ((stmt = _bk_store_stmt (self, list_event_calendars_sql, error)) == NULL)
+    return NULL;
+  sqlite3_bind_int64 (stmt, 1, since);
+  calendars = g_ptr_array_new_with_free_func (g_free);
+  while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
+    g_ptr_array_add (calendars, g_strdup ((const char *) sqlite3_column_text (stmt, 0)));
+  if (rc != SQLITE_DONE)
+    {
+      _bk_store_set_sql_error (self, error);
+      return NULL;
+    }
+  g_ptr_array_add (calendars, NULL);
+  return (char **) g_ptr_array_free (g_steal_pointer (&calendars), FALSE);
 }
 
 typedef struct

@@ -82,6 +82,13 @@ void                 bk_store_list_appointments_async  (BkStore              *se
 GPtrArray           *bk_store_list_appointments_finish (BkStore              *self,
                                                         GAsyncResult         *result,
                                                         GError              **error);
+/* The calendars (remote ids, sorted, no duplicates) holding the event of a
+ * booked appointment that ends after @since: the ones whose changes the
+ * expert may still make there. A NULL-terminated array (empty when none),
+ * or NULL with @error. Events of unknown calendar are not counted. */
+char               **bk_store_list_event_calendars (BkStore              *self,
+                                                    gint64                since,
+                                                    GError              **error);
 
 /* Cached calendar busy times overlapping [from, to): a GArray of BkInterval
  * (empty until a calendar source is connected). */

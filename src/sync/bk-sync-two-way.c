@@ -2,9 +2,10 @@
 /* bk-sync-two-way.c: step 2a of a sync pass — what the expert changed in the
  * calendar flows back to the backend.
  *
- * The destination calendar's changes since the stored delta link (Office
- * 365, calendarView/delta, read with the busy times in bk-sync-rounds.c)
- * or sync token (Google, events.list) are read;
+ * The calendars' changes since the stored delta link (Office 365,
+ * calendarView/delta, read with the busy times in bk-sync-rounds.c) or sync
+ * token (Google, events.list: the destination and every calendar that
+ * still holds a booked appointment's event) are read;
  * the provider-specific part ends at a list of Change (event id, removed or
  * new times). The rest is shared: an event that is an appointment's event
  * (by the event id the store knows) and was deleted becomes a cancellation,
@@ -351,27 +352,141 @@ queue_changes (BkSyncEngine  *self,
 }
 
 /* ---------------------------------------------------------------------- */
+/* Google: which calendar an event is in                                  */
+
+/* The events the calendar step still has to move or remove: those of the
+ * appointments with calendar work that are no longer booked (a reschedule's
+ * work is on the old appointment; the new one took its event along). */
+static GHashTable *
+events_with_work (BkStore *store)
+{
+  GHashTable *events = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
+  g_auto(GStrv) todo = bk_store_list_sync_state_keys (store, BK_SYNC_CALENDAR_TODO, NULL);
+
+  for (guint i = 0; todo != NULL && todo[i] != NULL; i++)
+    {
+      g_autoptr(BkAppointment) appointment =
+        bk_store_get_appointment (store, todo[i] + strlen (BK_SYNC_CALENDAR_TODO), NULL);
+
+      if (appointment != NULL && bk_appointment_get_calendar_event_id (appointment) != NULL
+          && bk_appointment_get_status (appointment) != BK_APPOINTMENT_STATUS_BOOKED)
+        g_hash_table_add (events, g_strdup (bk_appointment_get_calendar_event_id (appointment)));
+    }
+  return events;
+}
+
+/* Drops from Google's @changes of @calendar what is not the expert's:
+ *
+ * - An event the app still has to move (the backend rescheduled it) shows
+ *   its old time, not a move by the expert: Google reports the app's own
+ *   writes in the next pass's read, which may come after such a reschedule.
+ * - Google keeps an event's id when the expert moves it to another
+ *   calendar by hand; the calendar it left reports it cancelled. So a
+ *   removal counts only in the calendar the store says the event is in
+ *   (NULL: the destination), and a live event seen in another calendar
+ *   was moved there: that is stored now, so the removal the old calendar
+ *   reports (later in this pass — the destination is read first — or in
+ *   the next) is the move's, not the expert's.
+ *
+ * FALSE when the store fails. */
+static gboolean
+keep_expert_changes (BkStore     *store,
+                     GPtrArray   *changes,
+                     const char  *calendar,
+                     const char  *destination,
+                     GError     **error)
+{
+  g_autoptr(GHashTable) moving = NULL;
+
+  if (changes->len == 0)
+    return TRUE;
+  moving = events_with_work (store);
+  for (guint i = changes->len; i-- > 0;)
+    {
+      Change *change = g_ptr_array_index (changes, i);
+      g_autoptr(BkAppointment) appointment = NULL;
+      const char *known;
+
+      if (!change->removed && g_hash_table_contains (moving, change->event_id))
+        {
+          g_ptr_array_remove_index (changes, i);
+          continue;
+        }
+      appointment = bk_store_find_appointment_by_event (store, change->event_id, NULL);
+      if (appointment == NULL || bk_appointment_get_status (appointment) != BK_APPOINTMENT_STATUS_BOOKED)
+        continue;
+      known = bk_appointment_get_calendar_event_calendar (appointment);
+      if (g_strcmp0 (known != NULL ? known : destination, calendar) == 0)
+        continue;
+      if (change->removed)
+        g_ptr_array_remove_index (changes, i);
+      else if (!bk_calendar_store_event_id (store, appointment, change->event_id, calendar, error))
+        return FALSE;
+    }
+  return TRUE;
+}
+
+/* ---------------------------------------------------------------------- */
 /* The step                                                               */
 
+/* How long after its end an appointment's event is still read: the expert
+ * may tidy up the past week's events; older ones are history. */
+#define EVENT_READ_DAYS 7
+
+/* Google: one events.list round per calendar, one after another — the
+ * destination first (an event moved there by hand is seen there before
+ * its old calendar reports it gone), then each other calendar that holds
+ * the event of a booked, not long past appointment. Each round keeps its
+ * own sync token; a calendar that holds no such event any more is not
+ * read, its token stays (a later event there resumes from it). */
 typedef struct
 {
-  GTask *task;
-  char  *calendar;
-  char  *key;
+  GTask          *task;
+  BkGoogleClient *google;
+  char          **calendars;  /* destination first */
+  guint           next;
+  char           *key;        /* the sync token of the calendar being read */
 } ReadData;
 
 static void
 read_data_free (ReadData *read)
 {
-  g_free (read->calendar);
+  g_clear_object (&read->google);
+  g_strfreev (read->calendars);
   g_free (read->key);
   g_free (read);
 }
 
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (ReadData, read_data_free)
 
-/* Queues @changes with @link, or (no changes read) records why; never ends
- * the pass unless cancelled or the store fails. Takes @read. */
+static void google_changes_cb (GObject *object, GAsyncResult *result, gpointer user_data);
+
+/* Reads the next calendar's changes, or, all read, goes on to the
+ * calendar work. Takes @read_. */
+static void
+read_next_calendar (ReadData *read_)
+{
+  g_autoptr(ReadData) read = read_;
+  BkSyncEngine *self = g_task_get_source_object (read->task);
+  BkStore *store = _bk_sync_engine_get_store (self);
+  const char *calendar = read->calendars[read->next];
+  GCancellable *cancellable = g_task_get_cancellable (read->task);
+  BkGoogleClient *google = read->google;
+  g_autofree char *link = NULL;
+
+  if (calendar == NULL)
+    return _bk_sync_pass_start_calendar_work (g_steal_pointer (&read->task));
+  g_free (read->key);
+  read->key = g_strconcat (BK_SYNC_CALENDAR_LINK, BK_PROVIDER_GOOGLE, "/", calendar, NULL);
+  link = bk_store_get_sync_state (store, read->key, NULL);
+  /* (the read, which holds @google and @calendar, lives until the answer) */
+  bk_google_client_list_changes_async (google, calendar, link, cancellable,
+                                       google_changes_cb, g_steal_pointer (&read));
+}
+
+/* Queues @changes with @link, or (no changes read) records why, then reads
+ * the next calendar; ends the pass only when cancelled or the store fails.
+ * Takes @read_. */
 static void
 changes_read (ReadData     *read_,
               GPtrArray    *changes,
@@ -379,22 +494,21 @@ changes_read (ReadData     *read_,
               GError       *read_error)
 {
   g_autoptr(ReadData) read = read_;
-  g_autoptr(GTask) task = read->task;
   g_autoptr(GError) error = read_error;
-  BkSyncEngine *self = g_task_get_source_object (task);
-  BkSyncPass *data = g_task_get_task_data (task);
+  BkSyncEngine *self = g_task_get_source_object (read->task);
+  BkSyncPass *data = g_task_get_task_data (read->task);
+  const char *calendar = read->calendars[read->next++];
 
   if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
-    return _bk_sync_engine_finish_pass (g_steal_pointer (&task), g_steal_pointer (&error));
+    return _bk_sync_engine_finish_pass (g_steal_pointer (&read->task), g_steal_pointer (&error));
   if (error != NULL)
-    {
-      /* the link stays: the next pass reads these changes again */
-      g_debug ("Calendar changes not read: %s", error->message);
-      return _bk_sync_pass_start_calendar_work (g_steal_pointer (&task));
-    }
-  if (!queue_changes (self, data, changes, read->calendar, read->key, link, &error))
-    return _bk_sync_engine_finish_pass (g_steal_pointer (&task), g_steal_pointer (&error));
-  _bk_sync_pass_start_calendar_work (g_steal_pointer (&task));
+    /* its token stays: the next pass reads these changes again */
+    g_debug ("Changes of calendar %s not read: %s", calendar, error->message);
+  else if (!keep_expert_changes (_bk_sync_engine_get_store (self), changes, calendar,
+                                 read->calendars[0], &error)
+           || !queue_changes (self, data, changes, calendar, read->key, link, &error))
+    return _bk_sync_engine_finish_pass (g_steal_pointer (&read->task), g_steal_pointer (&error));
+  read_next_calendar (g_steal_pointer (&read));
 }
 
 static void
@@ -410,6 +524,28 @@ google_changes_cb (GObject      *object,
   changes_read (user_data, changes, listed ? listed->next_sync_token : NULL, error);
 }
 
+/* @destination, then the other calendars holding the event of a booked
+ * appointment that ended less than EVENT_READ_DAYS ago. */
+static char **
+calendars_to_read (BkSyncEngine *self,
+                   const char   *destination)
+{
+  BkStore *store = _bk_sync_engine_get_store (self);
+  gint64 since = _bk_sync_engine_get_now (self) - EVENT_READ_DAYS * 24 * 3600;
+  g_autoptr(GError) error = NULL;
+  g_auto(GStrv) holding = bk_store_list_event_calendars (store, since, &error);
+  g_autoptr(GStrvBuilder) calendars = g_strv_builder_new ();
+
+  /* (a store that cannot say still lets the destination be read) */
+  if (error != NULL)
+    g_debug ("Calendars of the appointments' events unknown: %s", error->message);
+  g_strv_builder_add (calendars, destination);
+  for (guint i = 0; holding != NULL && holding[i] != NULL; i++)
+    if (g_strcmp0 (holding[i], destination) != 0)
+      g_strv_builder_add (calendars, holding[i]);
+  return g_strv_builder_end (calendars);
+}
+
 void
 _bk_sync_pass_read_calendar_changes (GTask *task)
 {
@@ -417,22 +553,19 @@ _bk_sync_pass_read_calendar_changes (GTask *task)
   BkStore *store = _bk_sync_engine_get_store (self);
   BkAvailabilityStrategy *strategy = _bk_sync_engine_get_strategy (self);
   const char *provider = _bk_sync_pass_provider (self);
-  g_autofree char *calendar = NULL;
-  g_autofree char *link = NULL;
+  g_autofree char *destination = NULL;
   BkGoogleClient *google;
   ReadData *read;
 
   /* Office 365: one delta round per calendar, busy times and changes */
   if (BK_IS_OFFICE365_CALENDAR_STRATEGY (strategy))
     return _bk_sync_pass_read_rounds (task, _bk_sync_pass_start_calendar_work);
-  if (provider == NULL || (calendar = bk_calendar_dup_destination (store, provider, NULL)) == NULL
+  if (provider == NULL || (destination = bk_calendar_dup_destination (store, provider, NULL)) == NULL
       || (google = bk_google_calendar_strategy_get_client (BK_GOOGLE_CALENDAR_STRATEGY (strategy))) == NULL)
     return _bk_sync_pass_start_calendar_work (task);
   read = g_new0 (ReadData, 1);
   read->task = task;
-  read->key = g_strconcat (BK_SYNC_CALENDAR_LINK, provider, "/", calendar, NULL);
-  read->calendar = g_strdup (calendar);
-  link = bk_store_get_sync_state (store, read->key, NULL);
-  bk_google_client_list_changes_async (google, calendar, link, g_task_get_cancellable (task),
-                                       google_changes_cb, read);
+  read->google = g_object_ref (google);
+  read->calendars = calendars_to_read (self, destination);
+  read_next_calendar (read);
 }

@@ -645,6 +645,64 @@ test_event_id_kept (void)
   g_assert_cmpstr (bk_appointment_get_calendar_event_calendar (stored), ==, "team");
 }
 
+/* Appointment @id of [@start, @start + 1 h) with event @event_id in
+ * @calendar (either may be NULL). */
+static BkAppointment *
+event_in (const char          *id,
+          gint64               start,
+          BkAppointmentStatus  status,
+          const char          *event_id,
+          const char          *calendar)
+{
+  BkAppointment *appointment = backend_appointment (id, start, status, event_id);
+
+  bk_appointment_set_calendar_event_calendar (appointment, calendar);
+  return appointment;
+}
+
+static char *
+joined_event_calendars (BkStore *store,
+                        gint64   since)
+{
+  g_autoptr(GError) error = NULL;
+  g_auto(GStrv) calendars = bk_store_list_event_calendars (store, since, &error);
+
+  g_assert_no_error (error);
+  g_assert_nonnull (calendars);
+  return g_strjoinv (",", calendars);
+}
+
+/* The calendars two-way sync reads besides the destination: each one once,
+ * only while it holds the event of a booked appointment not yet past. */
+static void
+test_event_calendars (void)
+{
+  g_autoptr(BkStore) store = open_default ();
+  g_autoptr(GPtrArray) rows = g_ptr_array_new_with_free_func (g_object_unref);
+  g_autofree char *none = NULL, *all = NULL, *later = NULL;
+
+  none = joined_event_calendars (store, T0);
+  g_assert_cmpstr (none, ==, "");
+
+  g_ptr_array_add (rows, event_in ("team1", T0 + DAY, BK_APPOINTMENT_STATUS_BOOKED, "e1", "team"));
+  g_ptr_array_add (rows, event_in ("team2", T0 + 2 * DAY, BK_APPOINTMENT_STATUS_BOOKED, "e2", "team"));
+  g_ptr_array_add (rows, event_in ("old", T0 + 3 * HOUR, BK_APPOINTMENT_STATUS_BOOKED, "e3", "primary"));
+  g_ptr_array_add (rows, event_in ("gone", T0 + DAY, BK_APPOINTMENT_STATUS_CANCELLED, "e4", "cancelled"));
+  g_ptr_array_add (rows, event_in ("moved", T0 + DAY, BK_APPOINTMENT_STATUS_RESCHEDULED, "e5", "moved"));
+  g_ptr_array_add (rows, event_in ("unwritten", T0 + DAY, BK_APPOINTMENT_STATUS_BOOKED, NULL, NULL));
+  g_ptr_array_add (rows, event_in ("unknown", T0 + DAY, BK_APPOINTMENT_STATUS_BOOKED, "e6", NULL));
+  upsert (store, rows);
+
+  all = joined_event_calendars (store, T0);
+  g_assert_cmpstr (all, ==, "primary,team");
+  /* "old" ends at T0 + 4 h: from then on its calendar is not read */
+  later = joined_event_calendars (store, T0 + 4 * HOUR);
+  g_assert_cmpstr (later, ==, "team");
+  g_free (later);
+  later = joined_event_calendars (store, T0 + 4 * HOUR - 1);
+  g_assert_cmpstr (later, ==, "primary,team");
+}
+
 /* ------------------------------------------------------------------------ */
 /* Migration and recovery                                                   */
 
@@ -1493,6 +1551,7 @@ main (int   argc,
   g_test_add_func ("/store/appointments/notify", test_appointment_notify);
   g_test_add_func ("/store/appointments/event-calendar", test_event_calendar);
   g_test_add_func ("/store/appointments/event-id-kept", test_event_id_kept);
+  g_test_add_func ("/store/appointments/event-calendars", test_event_calendars);
   g_test_add_func ("/store/sync-state", test_sync_state);
   g_test_add_func ("/store/outbox", test_outbox);
   g_test_add_func ("/store/migration/empty-file", test_migrate_empty_file);

@@ -7,7 +7,9 @@
  * backend. An expired sync token (410) is a full resync that sends nothing
  * twice. An event keeps its calendar: after the expert picks another
  * destination, a cancellation or a reschedule on the backend reaches the
- * event where it was written, and no copy is left behind. */
+ * event where it was written, and no copy is left behind; and the expert's
+ * moves and deletions there still reach the backend (the old calendar is
+ * read while it holds a booked appointment's event, and only then). */
 #define G_LOG_DOMAIN "test-sync"
 
 #include "config.h"
@@ -404,6 +406,226 @@ test_destination_changed (Fixture       *fixture,
   g_assert_cmpuint (live_events_in (fixture, EMAIL, NULL, NULL), ==, 1);
 }
 
+#define EVENTS_LIST "GET /calendar/v3/calendars/{id}/events"
+
+/* A pass with nothing to do; its Google requests, in @out_lists the
+ * events.list ones among them. */
+static guint64
+settled_pass_requests (Fixture *fixture,
+                       guint64 *out_lists)
+{
+  guint64 all = bk_sandbox_google_get_request_count (fixture->sandbox, NULL);
+  guint64 lists = bk_sandbox_google_get_request_count (fixture->sandbox, EVENTS_LIST);
+  g_autoptr(BkSyncReport) report = run_pass (fixture);
+
+  g_assert_cmpuint (report->calendar_changes, ==, 0);
+  g_assert_cmpuint (report->sent, ==, 0);
+  *out_lists = bk_sandbox_google_get_request_count (fixture->sandbox, EVENTS_LIST) - lists;
+  return bk_sandbox_google_get_request_count (fixture->sandbox, NULL) - all;
+}
+
+/* What the client's cancel link shows of their appointment (UTC). */
+static gboolean
+client_sees (Fixture    *fixture,
+             const char *cancel_token,
+             gint64      start)
+{
+  g_autofree char *url = g_strdup_printf ("%s/book/cancel?token=%s&tz=UTC", sync_server_url (), cancel_token);
+  g_autoptr(BkTestResponse) r = bk_test_request (session, "GET", url, NULL, NULL, NULL);
+  g_autoptr(GDateTime) time = g_date_time_new_from_unix_utc (start);
+  g_autofree char *when = g_date_time_format (time, "%-d %B %Y, %H:%M");
+
+  g_assert_cmpuint (r->status, ==, 200);
+  return strstr (r->body, when) != NULL;
+}
+
+/* The expert moves (by @by seconds) or, @by 0, deletes event @event_id in
+ * calendar @calendar, as Google Calendar would. */
+static void
+expert_changes_event (Fixture    *fixture,
+                      const char *calendar,
+                      const char *event_id,
+                      gint64      start,
+                      gint64      by)
+{
+  BkGoogleClient *google = bk_google_calendar_strategy_get_client (fixture->strategy);
+  g_autoptr(GAsyncResult) result = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(JsonNode) changes = NULL;
+  g_autofree char *s = NULL, *e = NULL, *body = NULL;
+
+  if (by == 0)
+    {
+      bk_google_client_delete_event_async (google, calendar, event_id, NULL, done_cb, &result);
+      g_assert_true (bk_google_client_delete_event_finish (google, wait_for (&result), &error));
+      g_assert_no_error (error);
+      return;
+    }
+  s = bk_google_format_instant (start + by);
+  e = bk_google_format_instant (start + by + HOUR);
+  body = g_strdup_printf ("{\"start\":{\"dateTime\":\"%s\"},\"end\":{\"dateTime\":\"%s\"}}", s, e);
+  changes = json_from_string (body, &error);
+  g_assert_no_error (error);
+  bk_google_client_patch_event_async (google, calendar, event_id, changes, NULL, done_cb, &result);
+  g_assert_true (bk_google_client_patch_event_finish (google, wait_for (&result), &error));
+  g_assert_no_error (error);
+}
+
+/* The expert moves appointment @id's event from the primary calendar to
+ * the team one by hand, as Google Calendar does: same id and times, a
+ * tombstone left behind. */
+static void
+move_by_hand (Fixture    *fixture,
+              const char *id)
+{
+  g_autoptr(BkAppointment) appointment = bk_store_get_appointment (fixture->store, id, NULL);
+  g_autofree char *event_id = bk_google_event_id_for_appointment (id);
+  g_autofree char *start = NULL, *end = NULL, *body = NULL, *added = NULL;
+  guint status = 0;
+
+  g_assert_nonnull (appointment);
+  expert_changes_event (fixture, EMAIL, event_id, 0, 0);
+  start = bk_google_format_instant (bk_appointment_get_start (appointment));
+  end = bk_google_format_instant (bk_appointment_get_end (appointment));
+  body = g_strdup_printf ("{\"calendar\": \"" TEAM "\", \"id\": \"%s\", \"summary\": \"Moved\","
+                          " \"start\": {\"dateTime\": \"%s\"}, \"end\": {\"dateTime\": \"%s\"}}",
+                          event_id, start, end);
+  added = bk_sandbox_google_control (fixture->sandbox, "POST", "/_sandbox/events", body, &status);
+  g_assert_cmpuint (status, ==, 201);
+}
+
+static gint64
+start_of (Fixture    *fixture,
+          const char *id)
+{
+  g_autoptr(BkAppointment) appointment = bk_store_get_appointment (fixture->store, id, NULL);
+
+  g_assert_nonnull (appointment);
+  return bk_appointment_get_start (appointment);
+}
+
+#define TEAM_TOKEN_KEY "calendar-link/" BK_PROVIDER_GOOGLE "/" TEAM
+
+/* The expert moves appointment @id's event a day later in the primary
+ * calendar (free then: the other bookings are the next hours) while
+ * reading the destination fails: the backend reschedules it, its client
+ * sees the new time, the destination's token stays. */
+static void
+check_moved_in_old_calendar (Fixture    *fixture,
+                             const char *id,
+                             const char *cancel_token)
+{
+  g_autoptr(BkSyncReport) moved = NULL;
+  g_autofree char *event_id = bk_google_event_id_for_appointment (id);
+  g_autofree char *team_token = NULL, *team_token_after = NULL;
+  g_autofree char *status = NULL, *successor = NULL, *start = NULL, *want = NULL;
+  gint64 was = start_of (fixture, id);
+
+  g_assert_true (client_sees (fixture, cancel_token, was));
+  expert_changes_event (fixture, EMAIL, event_id, was, 24 * HOUR);
+  team_token = bk_store_get_sync_state (fixture->store, TEAM_TOKEN_KEY, NULL);
+  g_assert_nonnull (team_token);
+  g_free (bk_sandbox_google_control (fixture->sandbox, "POST", "/_sandbox/faults",
+                                     "{\"kind\": \"malformed\", \"count\": -1, \"method\": \"GET\","
+                                     " \"path\": \"/calendar/v3/calendars/team0sandbox\"}", NULL));
+  moved = run_pass (fixture);
+  g_free (bk_sandbox_google_control (fixture->sandbox, "DELETE", "/_sandbox/faults", NULL, NULL));
+  g_assert_cmpuint (moved->calendar_changes, ==, 1);
+  team_token_after = bk_store_get_sync_state (fixture->store, TEAM_TOKEN_KEY, NULL);
+  g_assert_cmpstr (team_token_after, ==, team_token);
+
+  status = backend_column ("status", id);
+  g_assert_cmpstr (status, ==, "rescheduled");
+  successor = backend_column ("rescheduled_to", id);
+  start = backend_column ("extract (epoch FROM start_at)::bigint", successor);
+  want = g_strdup_printf ("%" G_GINT64_FORMAT, was + 24 * HOUR);
+  g_assert_cmpstr (start, ==, want);
+  g_assert_true (client_sees (fixture, cancel_token, was + 24 * HOUR));
+  g_assert_cmpuint (live_events_in (fixture, EMAIL, event_id, NULL), ==, 1);
+}
+
+/* The expert moves appointment @id's event into the team calendar by hand
+ * (Google keeps its id; the primary calendar reports it gone): it stays
+ * booked, and the store knows where its event is now. */
+static void
+check_moved_by_hand (Fixture    *fixture,
+                     const char *id)
+{
+  g_autoptr(BkSyncReport) report = NULL;
+  g_autoptr(BkAppointment) in_team = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *status = NULL;
+
+  move_by_hand (fixture, id);
+  report = run_pass (fixture);
+  g_assert_cmpuint (report->calendar_changes, ==, 0);
+  status = backend_column ("status", id);
+  g_assert_cmpstr (status, ==, "booked");
+  in_team = bk_store_get_appointment (fixture->store, id, &error);
+  g_assert_no_error (error);
+  g_assert_cmpstr (bk_appointment_get_calendar_event_calendar (in_team), ==, TEAM);
+}
+
+/* After the expert picks another destination, the old calendar still
+ * holds the events of earlier bookings: moving or deleting one there
+ * reaches the backend and the client. The old calendar is read only while
+ * it holds such an event: a pass with every event in the destination makes
+ * no more requests than before. */
+static void
+test_old_calendar (Fixture       *fixture,
+                   gconstpointer  user_data)
+{
+  g_autoptr(BkSyncReport) deleted = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *a = NULL, *a_token = NULL, *b = NULL, *b_event = NULL;
+  g_autofree char *c = NULL, *c_token = NULL, *status = NULL;
+  guint64 base, base_lists, lists;
+
+  bk_sync_report_free (run_pass (fixture));
+  a = sync_book (session, fixture->slug, 0, &a_token);
+  b = sync_book (session, fixture->slug, 1, NULL);
+  c = sync_book (session, fixture->slug, 2, &c_token);
+  bk_sync_report_free (run_pass (fixture));
+  bk_sync_report_free (run_pass (fixture));
+  g_assert_cmpuint (live_events (fixture, NULL), ==, 3);
+
+  /* every event in the destination: one events.list, as ever */
+  base = settled_pass_requests (fixture, &base_lists);
+  g_assert_cmpuint (base_lists, ==, 1);
+
+  /* the team calendar takes new bookings: the primary one is read too */
+  g_assert_true (bk_store_select_calendars (fixture->store, BK_PROVIDER_GOOGLE,
+                                            (const char *[]) { EMAIL, TEAM, NULL }, TEAM, &error));
+  g_assert_no_error (error);
+  bk_sync_report_free (run_pass (fixture));
+  g_assert_cmpuint (settled_pass_requests (fixture, &lists), ==, base + 1);
+  g_assert_cmpuint (lists, ==, base_lists + 1);
+
+  check_moved_in_old_calendar (fixture, a, a_token);
+
+  /* the expert deletes b's event there: cancelled */
+  b_event = bk_google_event_id_for_appointment (b);
+  expert_changes_event (fixture, EMAIL, b_event, 0, 0);
+  deleted = run_pass (fixture);
+  g_assert_cmpuint (deleted->calendar_changes, ==, 1);
+  status = backend_column ("status", b);
+  g_assert_cmpstr (status, ==, "cancelled");
+  g_assert_cmpuint (live_events_in (fixture, TEAM, NULL, NULL), ==, 0);
+
+  check_moved_by_hand (fixture, c);
+
+  /* once the primary calendar holds no booked appointment's event, it is
+   * not read any more; the client's cancellation reaches the team calendar */
+  sync_client_cancel (session, a_token);
+  sync_client_cancel (session, c_token);
+  bk_sync_report_free (run_pass (fixture));
+  g_assert_cmpuint (live_events (fixture, NULL), ==, 0);
+  g_assert_cmpuint (live_events_in (fixture, TEAM, NULL, NULL), ==, 0);
+  g_assert_cmpuint (settled_pass_requests (fixture, &lists), ==, base);
+  g_assert_cmpuint (lists, ==, base_lists);
+  g_assert_cmpuint (bk_sync_engine_get_pending (fixture->engine), ==, 0);
+}
+
 int
 main (int    argc,
       char **argv)
@@ -419,6 +641,8 @@ main (int    argc,
               fixture_set_up, test_google_two_way, fixture_tear_down);
   g_test_add ("/sync/two-way/google/destination-changed", Fixture, NULL,
               fixture_set_up, test_destination_changed, fixture_tear_down);
+  g_test_add ("/sync/two-way/google/old-calendar", Fixture, NULL,
+              fixture_set_up, test_old_calendar, fixture_tear_down);
 
   status = g_test_run ();
   g_object_unref (session);
