@@ -195,7 +195,8 @@ _bk_cli_appointments_run (int    argc,
   context = _bk_cli_context_new ("appointments", NULL,
                                  _("Print the cached appointments (any status) that overlap "
                                    "[--from, --to), sorted by start. The table uses this "
-                                   "machine's time zone."),
+                                   "machine's time zone. Change one with “appointments cancel "
+                                   "ID” or “appointments reschedule ID --start ISO [--end ISO]”."),
                                  entries, &help);
   if (!_bk_cli_parse (context, argc, argv, &rest, &error))
     return _bk_cli_report (context, error);

@@ -46,6 +46,8 @@ int             _bk_cli_status_run          (int                 argc,
                                              char              **argv);
 int             _bk_cli_appointments_cancel_run (int             argc,
                                              char              **argv);
+int             _bk_cli_appointments_reschedule_run (int         argc,
+                                             char              **argv);
 
 /* bk-cli-integration.c, bk-cli-calendars.c, bk-cli-config.c (issue 3):
  * calendar sources and the provider settings */

@@ -1,8 +1,9 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
-/* bk-cli-sync.c: signin, signout, sync, status and appointments cancel —
- * bookablectl's side of the shared backend. The bearer token lives in the
- * keyring (provider "bookable-server", account "EMAIL@SERVER"); the server
- * and email in the store's sync state, so `status` works offline. */
+/* bk-cli-sync.c: signin, signout, sync, status, appointments cancel and
+ * reschedule — bookablectl's side of the shared backend. The bearer token
+ * lives in the keyring (provider "bookable-server", account
+ * "EMAIL@SERVER"); the server and email in the store's sync state, so
+ * `status` works offline. */
 
 #define G_LOG_DOMAIN "bk-cli"
 
@@ -515,5 +516,98 @@ _bk_cli_appointments_cancel_run (int    argc,
     return _bk_cli_report (NULL, error);
 
   g_print (_("Cancelled appointment %s; it is pending until the next sync.\n"), rest[0]);
+  return BK_CLI_EXIT_OK;
+}
+
+/* ---------------------------------------------------------------------- */
+/* appointments reschedule                                                */
+
+/* "2027-03-26 10:00–11:00 CET", both ends in full when the move spans
+ * local midnight. */
+static char *
+format_move (gint64 start,
+             gint64 end)
+{
+  g_autoptr(GDateTime) from = _bk_cli_local_date_time (start);
+  g_autoptr(GDateTime) to = _bk_cli_local_date_time (end);
+  g_autofree char *first = NULL;
+  g_autofree char *last = NULL;
+
+  if (from != NULL && to != NULL
+      && g_date_time_get_year (from) == g_date_time_get_year (to)
+      && g_date_time_get_day_of_year (from) == g_date_time_get_day_of_year (to))
+    {
+      first = _bk_cli_format_local (start, "%Y-%m-%d %H:%M");
+      last = _bk_cli_format_local (end, "%H:%M %Z");
+      return g_strdup_printf ("%s–%s", first, last);
+    }
+  first = _bk_cli_format_instant (start);
+  last = _bk_cli_format_instant (end);
+  return g_strdup_printf ("%s – %s", first, last);
+}
+
+/* @start plus the appointment's current length: without --end it keeps
+ * its length. */
+static gboolean
+get_default_end (BkStore     *store,
+                 const char  *id,
+                 gint64       start,
+                 gint64      *out_end,
+                 GError     **error)
+{
+  g_autoptr(BkAppointment) appointment = bk_store_get_appointment (store, id, error);
+
+  if (appointment == NULL)
+    return FALSE;
+  *out_end = start + (bk_appointment_get_end (appointment) - bk_appointment_get_start (appointment));
+  return TRUE;
+}
+
+int
+_bk_cli_appointments_reschedule_run (int    argc,
+                                     char **argv)
+{
+  g_autoptr(GOptionContext) context = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(BkStore) store = NULL;
+  g_auto(GStrv) rest = NULL;
+  g_autofree char *start_text = NULL;
+  g_autofree char *end_text = NULL;
+  g_autofree char *when = NULL;
+  gboolean help = FALSE;
+  gint64 start = 0, end = 0;
+  const GOptionEntry entries[] = {
+    { "start", 0, 0, G_OPTION_ARG_STRING, &start_text, N_("The new start (ISO 8601 with offset)"), N_("ISO") },
+    { "end", 0, 0, G_OPTION_ARG_STRING, &end_text, N_("The new end (default: as long as it is now)"), N_("ISO") },
+    G_OPTION_ENTRY_NULL
+  };
+
+  context = _bk_cli_context_new ("appointments reschedule", N_("ID"),
+                                 _("Move a booked appointment to another time. It keeps its "
+                                   "time here, shown as pending, until a sync delivers the move "
+                                   "and the server confirms it; the server refuses a time that "
+                                   "is taken."),
+                                 entries, &help);
+  if (!_bk_cli_parse (context, argc, argv, &rest, &error))
+    return _bk_cli_report (context, error);
+  if (help)
+    return _bk_cli_print_help (context);
+  if (rest[0] == NULL)
+    return _bk_cli_usage_error (context, _("Which appointment? Give its ID"));
+  if (rest[1] != NULL)
+    return _bk_cli_usage_error (context, _("Too many arguments"));
+  if (start_text == NULL)
+    return _bk_cli_usage_error (context, _("When to? Give --start"));
+  /* a bad time is a usage error even before the profile is opened */
+  if (!_bk_cli_parse_instant ("--start", start_text, &start, &error)
+      || (end_text != NULL && !_bk_cli_parse_instant ("--end", end_text, &end, &error)))
+    return _bk_cli_report (context, error);
+  if ((store = _bk_cli_open_store (&error)) == NULL
+      || (end_text == NULL && !get_default_end (store, rest[0], start, &end, &error))
+      || !bk_sync_queue_reschedule (store, rest[0], start, end, &error))
+    return _bk_cli_report (NULL, error);
+
+  when = format_move (start, end);
+  g_print (_("Appointment %s moves to %s once the server confirms it (next sync).\n"), rest[0], when);
   return BK_CLI_EXIT_OK;
 }

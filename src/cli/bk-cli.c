@@ -61,6 +61,9 @@ get_usage (void)
                           _("Print the cached appointments"));
   g_string_append_printf (usage, "  appointments cancel ID   %s\n",
                           _("Cancel an appointment (sent on the next sync)"));
+  g_string_append_printf (usage, "  appointments reschedule ID --start ISO [--end ISO]\n"
+                          "                           %s\n",
+                          _("Move an appointment (sent on the next sync)"));
   g_string_append_printf (usage, "  signin | signout         %s\n",
                           _("Sign in to or out of a Bookable server"));
   g_string_append_printf (usage, "  sync                     %s\n",
@@ -161,6 +164,8 @@ bk_cli_run (int    argc,
   /* a subcommand of someone else's command, so dispatched here */
   if (g_str_equal (name, "appointments") && argc > 2 && g_str_equal (argv[2], "cancel"))
     return _bk_cli_appointments_cancel_run (argc - 2, argv + 2);
+  if (g_str_equal (name, "appointments") && argc > 2 && g_str_equal (argv[2], "reschedule"))
+    return _bk_cli_appointments_reschedule_run (argc - 2, argv + 2);
 
   command = find_command (name);
   if (command == NULL)

@@ -10,6 +10,7 @@
 #include "bk-store.h"
 #include "bk-sync-changes.h"
 #include "bk-sync-engine.h"
+#include "bk-time.h"
 
 static char *
 build_cancel_payload (const char *id,
@@ -31,6 +32,32 @@ build_cancel_payload (const char *id,
   return json_to_string (root, FALSE);
 }
 
+/* @id as a booked appointment, or NULL and @error saying why (@cancel:
+ * for a cancellation, else for a reschedule — whole sentences, for the
+ * translators). */
+static BkAppointment *
+get_booked (BkStore     *store,
+            const char  *id,
+            gboolean     cancel,
+            GError     **error)
+{
+  g_autoptr(BkAppointment) appointment = bk_store_get_appointment (store, id, error);
+  const char *status;
+
+  if (appointment == NULL)
+    return NULL;
+  if (bk_appointment_get_status (appointment) == BK_APPOINTMENT_STATUS_BOOKED)
+    return g_steal_pointer (&appointment);
+  status = bk_appointment_status_to_string (bk_appointment_get_status (appointment));
+  if (cancel)
+    g_set_error (error, BK_STORE_ERROR, BK_STORE_ERROR_INVALID,
+                 _("Appointment “%s” is not booked (it is %s); nothing to cancel."), id, status);
+  else
+    g_set_error (error, BK_STORE_ERROR, BK_STORE_ERROR_INVALID,
+                 _("Appointment “%s” is not booked (it is %s); nothing to reschedule."), id, status);
+  return NULL;
+}
+
 gboolean
 bk_sync_queue_cancel (BkStore     *store,
                       const char  *id,
@@ -46,15 +73,8 @@ bk_sync_queue_cancel (BkStore     *store,
   g_return_val_if_fail (id != NULL, FALSE);
   g_return_val_if_fail (error == NULL || *error == NULL, FALSE);
 
-  if ((appointment = bk_store_get_appointment (store, id, error)) == NULL)
+  if ((appointment = get_booked (store, id, TRUE, error)) == NULL)
     return FALSE;
-  if (bk_appointment_get_status (appointment) != BK_APPOINTMENT_STATUS_BOOKED)
-    {
-      g_set_error (error, BK_STORE_ERROR, BK_STORE_ERROR_INVALID,
-                   _("Appointment “%s” is not booked (it is %s); nothing to cancel."), id,
-                   bk_appointment_status_to_string (bk_appointment_get_status (appointment)));
-      return FALSE;
-    }
   bk_appointment_set_status (appointment, BK_APPOINTMENT_STATUS_CANCELLED);
   bk_appointment_set_pending (appointment, TRUE);
   payload = build_cancel_payload (id, reason);
@@ -63,4 +83,115 @@ bk_sync_queue_cancel (BkStore     *store,
   key = g_strconcat ("cancel-", uuid, NULL);
   return bk_store_queue_appointment_change (store, appointment, BK_OUTBOX_CANCEL_APPOINTMENT,
                                             payload, key, error) > 0;
+}
+
+static char *
+build_move_payload (const char *id,
+                    gint64      start,
+                    gint64      end)
+{
+  g_autoptr(JsonBuilder) builder = json_builder_new ();
+  g_autoptr(JsonNode) root = NULL;
+  g_autofree char *start_text = bk_time_format_iso8601_utc (start);
+  g_autofree char *end_text = bk_time_format_iso8601_utc (end);
+
+  json_builder_begin_object (builder);
+  json_builder_set_member_name (builder, "appointment_id");
+  json_builder_add_string_value (builder, id);
+  json_builder_set_member_name (builder, "start");
+  json_builder_add_string_value (builder, start_text);
+  json_builder_set_member_name (builder, "end");
+  json_builder_add_string_value (builder, end_text);
+  json_builder_end_object (builder);
+  root = json_builder_get_root (builder);
+  return json_to_string (root, FALSE);
+}
+
+gboolean
+bk_sync_queue_reschedule (BkStore     *store,
+                          const char  *id,
+                          gint64       start,
+                          gint64       end,
+                          GError     **error)
+{
+  g_autoptr(BkAppointment) appointment = NULL;
+  g_autofree char *payload = NULL;
+  g_autofree char *uuid = NULL;
+  g_autofree char *key = NULL;
+
+  g_return_val_if_fail (BK_IS_STORE (store), FALSE);
+  g_return_val_if_fail (id != NULL, FALSE);
+  g_return_val_if_fail (error == NULL || *error == NULL, FALSE);
+
+  if (end <= start)
+    {
+      g_set_error_literal (error, BK_STORE_ERROR, BK_STORE_ERROR_INVALID,
+                           _("An appointment must end after it starts."));
+      return FALSE;
+    }
+  if ((appointment = get_booked (store, id, FALSE, error)) == NULL)
+    return FALSE;
+  /* one change at a time: which of two queued moves would win is not the
+   * expert's to guess */
+  if (bk_appointment_get_pending (appointment))
+    {
+      g_set_error (error, BK_STORE_ERROR, BK_STORE_ERROR_INVALID,
+                   _("Appointment “%s” already has a change waiting for the server; sync first."), id);
+      return FALSE;
+    }
+  /* the times stay until the server confirms: it may refuse the new time */
+  bk_appointment_set_pending (appointment, TRUE);
+  payload = build_move_payload (id, start, end);
+  uuid = g_uuid_string_random ();
+  key = g_strconcat ("reschedule-", uuid, NULL);
+  return bk_store_queue_appointment_change (store, appointment, BK_OUTBOX_RESCHEDULE_APPOINTMENT,
+                                            payload, key, error) > 0;
+}
+
+/* The start and end of @payload if it moves @id. */
+static gboolean
+read_move (const char *payload,
+           const char *id,
+           gint64     *out_start,
+           gint64     *out_end)
+{
+  g_autoptr(JsonParser) parser = json_parser_new ();
+  JsonObject *object;
+
+  if (!json_parser_load_from_data (parser, payload, -1, NULL)
+      || !JSON_NODE_HOLDS_OBJECT (json_parser_get_root (parser)))
+    return FALSE;
+  object = json_node_get_object (json_parser_get_root (parser));
+  return g_strcmp0 (json_object_get_string_member_with_default (object, "appointment_id", NULL), id) == 0
+         && bk_time_parse_iso8601 (json_object_get_string_member_with_default (object, "start", ""),
+                                   out_start, NULL)
+         && bk_time_parse_iso8601 (json_object_get_string_member_with_default (object, "end", ""),
+                                   out_end, NULL);
+}
+
+gboolean
+bk_sync_get_pending_move (BkStore     *store,
+                          const char  *id,
+                          gint64      *out_start,
+                          gint64      *out_end)
+{
+  g_autoptr(GPtrArray) entries = NULL;
+  gboolean found = FALSE;
+
+  g_return_val_if_fail (BK_IS_STORE (store), FALSE);
+  g_return_val_if_fail (id != NULL, FALSE);
+  g_return_val_if_fail (out_start != NULL && out_end != NULL, FALSE);
+
+  if ((entries = bk_store_outbox_list (store, 0, NULL)) == NULL)
+    return FALSE;
+  /* the last queued move counts */
+  for (guint i = 0; i < entries->len; i++)
+    {
+      BkOutboxEntry *entry = g_ptr_array_index (entries, i);
+
+      if (g_str_equal (entry->kind, BK_OUTBOX_RESCHEDULE_APPOINTMENT)
+          && read_move (entry->payload, id, out_start, out_end))
+        found = TRUE;
+    }
+  return found;
 }

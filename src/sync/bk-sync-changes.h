@@ -19,4 +19,23 @@ gboolean bk_sync_queue_cancel (BkStore     *store,
                                const char  *reason,
                                GError     **error);
 
+/* Moves booked appointment @id to [@start, @end): queues the reschedule
+ * and marks the appointment pending; its times in the store stay until the
+ * server confirms (it may refuse: the time is taken), then the pass brings
+ * the moved appointment. Errors: BK_STORE_ERROR_NOT_FOUND;
+ * BK_STORE_ERROR_INVALID when it is not booked, already has a change
+ * waiting, or @end is not after @start. */
+gboolean bk_sync_queue_reschedule     (BkStore     *store,
+                                       const char  *id,
+                                       gint64       start,
+                                       gint64       end,
+                                       GError     **error);
+
+/* The times a queued reschedule of @id moves it to: FALSE when none is
+ * waiting. */
+gboolean bk_sync_get_pending_move     (BkStore     *store,
+                                       const char  *id,
+                                       gint64      *out_start,
+                                       gint64      *out_end);
+
 G_END_DECLS

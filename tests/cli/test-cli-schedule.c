@@ -5,6 +5,7 @@
 
 #include <glib/gi18n.h>
 #include <glib/gstdio.h>
+#include <stdarg.h>
 #include <string.h>
 
 #include "bookable-core.h"
@@ -327,6 +328,208 @@ test_appointments_default_range (void)
   g_assert_cmpstr (json_object_get_string_member (json_array_get_object_element (array, 0), "id"), ==, "soon");
 }
 
+/* ------------------------------------------------------------------------ */
+/* appointments reschedule (issue 5): no server here, so only what the      */
+/* expert sees before the next sync                                         */
+/* ------------------------------------------------------------------------ */
+
+static const char *march_args[] = { "appointments", "--from", "2027-03-22T00:00:00Z",
+                                    "--to", "2027-06-01T00:00:00Z", "--json", NULL };
+
+/* @id's object in `appointments --json` over March–May 2027. */
+static JsonObject *
+get_listed (JsonNode   *root,
+            const char *id)
+{
+  JsonArray *array = json_node_get_array (root);
+
+  for (guint i = 0; i < json_array_get_length (array); i++)
+    {
+      JsonObject *object = json_array_get_object_element (array, i);
+
+      if (g_strcmp0 (json_object_get_string_member (object, "id"), id) == 0)
+        return object;
+    }
+  g_error ("appointment %s is not listed", id);
+  return NULL;
+}
+
+static gint64
+get_pending_count (void)
+{
+  const char *args[] = { "status", "--json", NULL };
+  g_autofree char *out = ctl_ok (args);
+  g_autoptr(JsonNode) root = ctl_parse_json (out);
+
+  return json_object_get_int_member (json_node_get_object (root), "pending");
+}
+
+/* The "start/end" the outbox would send for @id ("" when nothing queued),
+ * read from the store the way the sync pass reads it. */
+static char *
+get_queued_move (const char *id)
+{
+  g_autofree char *path = bk_store_get_default_path ();
+  g_autoptr(GError) error = NULL;
+  g_autoptr(BkStore) store = bk_store_open (path, &error);
+  g_autoptr(GPtrArray) entries = NULL;
+  GString *moves = g_string_new (NULL);
+
+  g_assert_no_error (error);
+  entries = bk_store_outbox_list (store, 0, &error);
+  g_assert_no_error (error);
+  for (guint i = 0; i < entries->len; i++)
+    {
+      BkOutboxEntry *entry = g_ptr_array_index (entries, i);
+      g_autoptr(JsonNode) payload = ctl_parse_json (entry->payload);
+      JsonObject *object = json_node_get_object (payload);
+
+      /* BK_OUTBOX_RESCHEDULE_APPOINTMENT (src/sync, beyond this test's reach) */
+      if (g_str_equal (entry->kind, "reschedule-appointment")
+          && g_strcmp0 (json_object_get_string_member (object, "appointment_id"), id) == 0)
+        g_string_append_printf (moves, "%s%s/%s", moves->len > 0 ? "," : "",
+                                json_object_get_string_member (object, "start"),
+                                json_object_get_string_member (object, "end"));
+    }
+  return g_string_free (moves, FALSE);
+}
+
+/* Runs `appointments reschedule @first…` and insists on @status and
+ * exactly @err on stderr, nothing on stdout. */
+static void
+assert_reschedule_fails (int         status,
+                         const char *err,
+                         const char *first,
+                         ...) G_GNUC_NULL_TERMINATED;
+
+static void
+assert_reschedule_fails (int         status,
+                         const char *err,
+                         const char *first,
+                         ...)
+{
+  g_autoptr(GPtrArray) args = g_ptr_array_new ();
+  g_autoptr(CtlResult) result = NULL;
+  va_list ap;
+
+  g_ptr_array_add (args, (gpointer) "appointments");
+  g_ptr_array_add (args, (gpointer) "reschedule");
+  va_start (ap, first);
+  for (const char *arg = first; arg != NULL; arg = va_arg (ap, const char *))
+    g_ptr_array_add (args, (gpointer) arg);
+  va_end (ap);
+  g_ptr_array_add (args, NULL);
+
+  result = ctl_run_argv (NULL, NULL, (const char * const *) args->pdata);
+  g_assert_cmpint (result->status, ==, status);
+  g_assert_cmpstr (result->out, ==, "");
+  /* usage errors print the command's help after the message */
+  if (status == 2)
+    g_assert_true (g_str_has_prefix (result->err, err));
+  else
+    g_assert_cmpstr (result->err, ==, err);
+}
+
+static void
+test_reschedule_refused (void)
+{
+  g_autoptr(GPtrArray) seeded = make_march_appointments ();
+  g_autoptr(JsonNode) root = NULL;
+  g_autofree char *out = NULL, *queued = NULL;
+  JsonObject *ada;
+
+  seed_appointments (seeded);
+
+  assert_reschedule_fails (1, "bookablectl: There is no appointment “nope” in this profile.\n",
+                           "nope", "--start", "2027-03-22T10:00:00Z", NULL);
+  assert_reschedule_fails (2, "bookablectl: --start: “2027-03-22T10:00:00” has no UTC offset",
+                           "a-1", "--start", "2027-03-22T10:00:00", NULL);
+  assert_reschedule_fails (2, "bookablectl: --start: ", "a-1", "--start", "next tuesday", NULL);
+  assert_reschedule_fails (2, "bookablectl: --end: ", "a-1", "--start", "2027-03-22T10:00:00Z",
+                           "--end", "eleven", NULL);
+  assert_reschedule_fails (2, "bookablectl: When to? Give --start\n", "a-1", NULL);
+  assert_reschedule_fails (2, "bookablectl: Which appointment? Give its ID\n",
+                           "--start", "2027-03-22T10:00:00Z", NULL);
+  assert_reschedule_fails (1, "bookablectl: An appointment must end after it starts.\n",
+                           "a-1", "--start", "2027-03-22T10:00:00Z", "--end", "2027-03-22T09:30:00Z", NULL);
+  assert_reschedule_fails (1, "bookablectl: An appointment must end after it starts.\n",
+                           "a-1", "--start", "2027-03-22T10:00:00Z", "--end", "2027-03-22T11:00:00+01:00", NULL);
+  assert_reschedule_fails (1, "bookablectl: Appointment “a-2” is not booked (it is cancelled); "
+                              "nothing to reschedule.\n",
+                           "a-2", "--start", "2027-03-22T10:00:00Z", NULL);
+
+  /* none of them queued anything or touched the appointment */
+  g_assert_cmpint (get_pending_count (), ==, 0);
+  out = ctl_ok (march_args);
+  root = ctl_parse_json (out);
+  ada = get_listed (root, "a-1");
+  g_assert_cmpstr (json_object_get_string_member (ada, "start"), ==, "2027-03-22T08:00:00Z");
+  g_assert_false (json_object_get_boolean_member (ada, "pending"));
+  queued = get_queued_move ("a-1");
+  g_assert_cmpstr (queued, ==, "");
+}
+
+static void
+test_reschedule_queued (void)
+{
+  const char *move_ada[] = { "appointments", "reschedule", "a-1", "--start", "2027-03-22T10:00:00Z", NULL };
+  const char *move_alan[] = { "appointments", "reschedule", "a-3",
+                              "--start", "2027-05-04T14:30:00+02:00", NULL };
+  const char *stretch_alan[] = { "appointments", "reschedule", "a-3", "--start", "2027-05-04T12:30:00Z",
+                                 "--end", "2027-05-04T14:00:00Z", NULL };
+  g_autoptr(GPtrArray) seeded = make_march_appointments ();
+  g_autoptr(CtlResult) moved = NULL, berlin = NULL, again = NULL;
+  g_autoptr(JsonNode) root = NULL;
+  g_autofree char *out = NULL, *ada_move = NULL, *alan_move = NULL, *slots = NULL;
+  JsonObject *ada, *alan;
+
+  ctl_import_rules (ctl_berlin_rules);
+  seed_appointments (seeded);
+
+  moved = ctl_run_argv (NULL, NULL, move_ada);
+  g_assert_cmpint (moved->status, ==, 0);
+  g_assert_cmpstr (moved->err, ==, "");
+  g_assert_cmpstr (moved->out, ==, "Appointment a-1 moves to 2027-03-22 10:00–11:00 UTC once the "
+                                   "server confirms it (next sync).\n");
+  /* without --end it keeps its hour; the message speaks the local zone */
+  berlin = ctl_run_argv ("Europe/Berlin", NULL, move_alan);
+  g_assert_cmpint (berlin->status, ==, 0);
+  g_assert_cmpstr (berlin->out, ==, "Appointment a-3 moves to 2027-05-04 14:30–15:30 CEST once the "
+                                    "server confirms it (next sync).\n");
+  g_assert_cmpint (get_pending_count (), ==, 2);
+
+  /* the store keeps the old times until the server confirms: pending */
+  out = ctl_ok (march_args);
+  root = ctl_parse_json (out);
+  ada = get_listed (root, "a-1");
+  alan = get_listed (root, "a-3");
+  g_assert_cmpstr (json_object_get_string_member (ada, "start"), ==, "2027-03-22T08:00:00Z");
+  g_assert_cmpstr (json_object_get_string_member (ada, "end"), ==, "2027-03-22T09:00:00Z");
+  g_assert_cmpstr (json_object_get_string_member (ada, "status"), ==, "booked");
+  g_assert_true (json_object_get_boolean_member (ada, "pending"));
+  g_assert_cmpstr (json_object_get_string_member (alan, "start"), ==, "2027-05-03T08:00:00Z");
+  g_assert_true (json_object_get_boolean_member (alan, "pending"));
+  ada_move = get_queued_move ("a-1");
+  alan_move = get_queued_move ("a-3");
+  g_assert_cmpstr (ada_move, ==, "2027-03-22T10:00:00Z/2027-03-22T11:00:00Z");
+  g_assert_cmpstr (alan_move, ==, "2027-05-04T12:30:00Z/2027-05-04T13:30:00Z");
+  /* its old hour stays taken until then, the new one stays offered */
+  slots = ctl_get_slots_summary ();
+  g_assert_null (strstr (slots, "2027-03-22T08:00:00Z/"));
+  g_assert_nonnull (strstr (slots, "2027-03-22T10:00:00Z/2027-03-22T11:00:00Z"));
+
+  /* one change at a time */
+  again = ctl_run_argv (NULL, NULL, stretch_alan);
+  g_assert_cmpint (again->status, ==, 1);
+  g_assert_cmpstr (again->out, ==, "");
+  g_assert_cmpstr (again->err, ==, "bookablectl: Appointment “a-3” already has a change waiting for "
+                                   "the server; sync first.\n");
+  g_assert_cmpint (get_pending_count (), ==, 2);
+  g_free (alan_move);
+  alan_move = get_queued_move ("a-3");
+  g_assert_cmpstr (alan_move, ==, "2027-05-04T12:30:00Z/2027-05-04T13:30:00Z");
+}
+
 
 int
 main (int   argc,
@@ -341,6 +544,8 @@ main (int   argc,
   g_test_add_func ("/cli/appointments/empty", test_appointments_empty);
   g_test_add_func ("/cli/appointments/listed", test_appointments_listed);
   g_test_add_func ("/cli/appointments/default-range", test_appointments_default_range);
+  g_test_add_func ("/cli/appointments/reschedule-refused", test_reschedule_refused);
+  g_test_add_func ("/cli/appointments/reschedule-queued", test_reschedule_queued);
 
   return g_test_run ();
 }

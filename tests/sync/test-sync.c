@@ -12,6 +12,7 @@
 
 #include "bk-appointment.h"
 #include "bk-sync-engine.h"
+#include "bk-time.h"
 #include "sync-fixture.h"
 
 static SoupSession *session;
@@ -316,6 +317,205 @@ test_refused (void)
   g_assert_null (strstr (fourth, "Sent"));
 }
 
+/* ---------------------------------------------------------------------- */
+/* The expert reschedules (issue 5)                                       */
+
+static gint64
+parse_time (const char *text)
+{
+  g_autoptr(GError) error = NULL;
+  gint64 value = 0;
+
+  bk_time_parse_iso8601 (text, &value, &error);
+  g_assert_no_error (error);
+  return value;
+}
+
+static gint64
+local_start (GHashTable *local,
+             const char *id)
+{
+  JsonObject *o = g_hash_table_lookup (local, id);
+
+  g_assert_nonnull (o);
+  return parse_time (json_object_get_string_member (o, "start"));
+}
+
+/* @column ("start_at", "end_at") of backend appointment @id in Unix seconds. */
+static gint64
+backend_time (const char *column,
+              const char *id)
+{
+  g_autofree char *text = backend_value ("SELECT extract (epoch FROM %s)::bigint FROM appointments"
+                                         " WHERE id = '%s'", column, id);
+
+  return g_ascii_strtoll (text, NULL, 10);
+}
+
+/* Whether a client is offered an hour that starts at @start. */
+static gboolean
+offered (const char *slug,
+         gint64      start)
+{
+  g_autoptr(JsonNode) slots = sync_public_slots (session, slug);
+  JsonArray *array = json_node_get_array (slots);
+
+  for (guint i = 0; i < json_array_get_length (array); i++)
+    if (parse_time (json_object_get_string_member (json_array_get_object_element (array, i), "start"))
+        == start)
+      return TRUE;
+  return FALSE;
+}
+
+/* Free slot @index of @slug's public page. */
+static void
+get_free_slot (const char *slug,
+               guint       index,
+               char      **out_start,
+               char      **out_end)
+{
+  g_autoptr(JsonNode) slots = sync_public_slots (session, slug);
+  JsonArray *array = json_node_get_array (slots);
+  JsonObject *slot;
+
+  g_assert_cmpuint (json_array_get_length (array), >, index);
+  slot = json_array_get_object_element (array, index);
+  *out_start = g_strdup (json_object_get_string_member (slot, "start"));
+  *out_end = g_strdup (json_object_get_string_member (slot, "end"));
+}
+
+static void
+test_reschedule_offline (void)
+{
+  g_autofree char *slug = sync_new_expert (NULL);
+  g_autofree char *first = sync_ctl_ok (sync_args);
+  g_autofree char *id = sync_book (session, slug, 0, NULL);
+  g_autofree char *second = sync_ctl_ok (sync_args);
+  g_autofree char *new_start = NULL, *new_end = NULL, *back = NULL, *again = NULL;
+  g_autofree char *new_id = NULL, *status_text = NULL, *rows = NULL;
+  g_autoptr(GHashTable) booked = sync_local_appointments ();
+  g_autoptr(GHashTable) pending = NULL, done = NULL;
+  g_autoptr(SyncCtl) moved = NULL, offline = NULL;
+  g_autoptr(JsonObject) waiting = NULL, settled = NULL;
+  gint64 old_start = local_start (booked, id);
+  const char *move[] = { "appointments", "reschedule", id, "--start", NULL, NULL };
+  JsonObject *o;
+
+  get_free_slot (slug, 3, &new_start, &new_end);
+  move[4] = new_start;
+  g_assert_true (offered (slug, parse_time (new_start)));
+  g_assert_false (offered (slug, old_start));
+  sync_server_stop (FALSE);
+
+  /* without --end the hour stays an hour */
+  moved = sync_ctl_run (NULL, move);
+  g_assert_cmpint (moved->status, ==, 0);
+  g_assert_nonnull (strstr (moved->out, "once the server confirms it"));
+  pending = sync_local_appointments ();
+  g_assert_cmpstr (local_status (pending, id), ==, "booked");
+  g_assert_true (local_pending (pending, id));
+  g_assert_cmpint (local_start (pending, id), ==, old_start);
+  offline = sync_ctl_run (NULL, sync_args);
+  g_assert_cmpint (offline->status, ==, 1);
+  waiting = sync_status ();
+  g_assert_cmpint (json_object_get_int_member (waiting, "pending"), ==, 1);
+  status_text = backend_value ("SELECT status FROM appointments WHERE id = '%s'", id);
+  g_assert_cmpstr (status_text, ==, "booked");
+  g_assert_cmpint (backend_time ("start_at", id), ==, old_start);
+
+  /* one pass delivers it: the backend moves it to a new row */
+  sync_server_start ();
+  back = sync_ctl_ok (sync_args);
+  g_assert_nonnull (strstr (back, "Sent 1 queued change."));
+  g_assert_null (strstr (back, "Refused"));
+  g_free (status_text);
+  status_text = backend_value ("SELECT status FROM appointments WHERE id = '%s'", id);
+  g_assert_cmpstr (status_text, ==, "rescheduled");
+  new_id = backend_value ("SELECT rescheduled_to FROM appointments WHERE id = '%s'", id);
+  g_assert_cmpstr (new_id, !=, "");
+  g_assert_cmpstr (new_id, !=, id);
+  rows = backend_value ("SELECT status || ' ' || client_name FROM appointments WHERE id = '%s'", new_id);
+  g_assert_cmpstr (rows, ==, "booked Client 0");
+  g_assert_cmpint (backend_time ("start_at", new_id), ==, parse_time (new_start));
+  g_assert_cmpint (backend_time ("end_at", new_id), ==, parse_time (new_end));
+  g_assert_true (offered (slug, old_start));
+  g_assert_false (offered (slug, parse_time (new_start)));
+
+  done = sync_local_appointments ();
+  g_assert_cmpstr (local_status (done, id), ==, "rescheduled");
+  g_assert_false (local_pending (done, id));
+  g_assert_cmpstr (local_status (done, new_id), ==, "booked");
+  g_assert_false (local_pending (done, new_id));
+  o = g_hash_table_lookup (done, new_id);
+  g_assert_cmpint (parse_time (json_object_get_string_member (o, "start")), ==, parse_time (new_start));
+  g_assert_cmpint (parse_time (json_object_get_string_member (o, "end")), ==, parse_time (new_end));
+  settled = sync_status ();
+  g_assert_cmpint (json_object_get_int_member (settled, "pending"), ==, 0);
+  g_assert_cmpuint (json_array_get_length (json_object_get_array_member (settled, "refused")), ==, 0);
+
+  again = sync_ctl_ok (sync_args);
+  g_assert_null (strstr (again, "Sent"));
+  g_assert_null (strstr (again, "Refused"));
+}
+
+static void
+test_reschedule_refused (void)
+{
+  g_autofree char *slug = sync_new_expert (NULL);
+  g_autofree char *first = sync_ctl_ok (sync_args);
+  g_autofree char *mine = sync_book (session, slug, 0, NULL);
+  g_autofree char *theirs = sync_book (session, slug, 0, NULL);
+  g_autofree char *second = sync_ctl_ok (sync_args);
+  g_autofree char *taken = NULL, *third = NULL, *fourth = NULL, *remote = NULL, *moves = NULL;
+  g_autoptr(GHashTable) before = sync_local_appointments ();
+  g_autoptr(GHashTable) after = NULL;
+  g_autoptr(SyncCtl) moved = NULL;
+  g_autoptr(JsonObject) status = NULL;
+  gint64 my_start = local_start (before, mine);
+  gint64 their_start = local_start (before, theirs);
+  const char *move[] = { "appointments", "reschedule", mine, "--start", NULL, NULL };
+  JsonArray *refused;
+  JsonObject *refusal;
+
+  g_assert_cmpint (my_start, !=, their_start);
+  taken = bk_time_format_iso8601_utc (their_start);
+  move[4] = taken;
+  moved = sync_ctl_run (NULL, move);
+  g_assert_cmpint (moved->status, ==, 0);
+
+  /* the other client's hour: refused for good, and said so */
+  third = sync_ctl_ok (sync_args);
+  g_assert_nonnull (strstr (third, "Refused for good"));
+  g_assert_null (strstr (third, "Sent"));
+  status = sync_status ();
+  g_assert_cmpint (json_object_get_int_member (status, "pending"), ==, 0);
+  refused = json_object_get_array_member (status, "refused");
+  g_assert_cmpuint (json_array_get_length (refused), ==, 1);
+  refusal = json_array_get_object_element (refused, 0);
+  g_assert_cmpstr (json_object_get_string_member (refusal, "kind"), ==, BK_OUTBOX_RESCHEDULE_APPOINTMENT);
+  g_assert_nonnull (strstr (json_object_get_string_member (refusal, "payload"), mine));
+  g_assert_nonnull (strstr (json_object_get_string_member (refusal, "message"), "slot_taken"));
+
+  /* it keeps its time, no longer waiting; the backend kept both */
+  after = sync_local_appointments ();
+  g_assert_cmpstr (local_status (after, mine), ==, "booked");
+  g_assert_false (local_pending (after, mine));
+  g_assert_cmpint (local_start (after, mine), ==, my_start);
+  g_assert_cmpstr (local_status (after, theirs), ==, "booked");
+  g_assert_cmpint (local_start (after, theirs), ==, their_start);
+  remote = backend_value ("SELECT status FROM appointments WHERE id = '%s'", mine);
+  g_assert_cmpstr (remote, ==, "booked");
+  g_assert_cmpint (backend_time ("start_at", mine), ==, my_start);
+  moves = backend_value ("SELECT count(*) FROM appointments WHERE rescheduled_to IS NOT NULL"
+                         " AND id IN ('%s', '%s')", mine, theirs);
+  g_assert_cmpstr (moves, ==, "0");
+
+  /* not retried */
+  fourth = sync_ctl_ok (sync_args);
+  g_assert_null (strstr (fourth, "Refused"));
+  g_assert_null (strstr (fourth, "Sent"));
+}
+
 /* The engine in-process, as the window uses it: its properties follow the
  * passes, one pass runs at a time, and it never blocks the main loop. */
 static void
@@ -608,6 +808,8 @@ main (int    argc,
   g_test_add_func ("/sync/server-failing", test_server_failing);
   g_test_add_func ("/sync/token-revoked", test_token_revoked);
   g_test_add_func ("/sync/refused", test_refused);
+  g_test_add_func ("/sync/reschedule-offline", test_reschedule_offline);
+  g_test_add_func ("/sync/reschedule-refused", test_reschedule_refused);
   g_test_add_func ("/sync/engine-properties", test_engine_properties);
   g_test_add_func ("/sync/server-dies-mid-pass", test_server_dies_mid_pass);
   g_test_add_func ("/sync/server-hangs", test_server_hangs);
