@@ -7,6 +7,8 @@
 
 #include "bk-appointment.h"
 #include "bk-appointment-row.h"
+#include "bk-store.h"
+#include "bk-sync-changes.h"
 
 struct _BkAppointmentRow
 {
@@ -18,7 +20,9 @@ struct _BkAppointmentRow
   GtkButton     *cancel_button;
   GtkLabel      *day_label;
   GtkLabel      *email_label;
+  GtkLabel      *move_label;
   GtkLabel      *name_label;
+  GtkButton     *reschedule_button;
   GtkLabel      *status_label;
   GtkLabel      *sync_label;
   GtkLabel      *time_label;
@@ -37,6 +41,7 @@ static GParamSpec *properties [N_PROPS];
 static G_DEFINE_QUARK (bk-appointment-row-day-heading, day_heading)
 static G_DEFINE_QUARK (bk-appointment-row-times, times)
 static G_DEFINE_QUARK (bk-appointment-row-refusal, refusal)
+static G_DEFINE_QUARK (bk-appointment-row-moving-to, moving_to)
 
 static const char *
 describe_status (BkAppointment *appointment)
@@ -95,11 +100,34 @@ cancel_clicked_cb (BkAppointmentRow *self)
 }
 
 static void
+reschedule_clicked_cb (BkAppointmentRow *self)
+{
+  if (self->appointment != NULL)
+    gtk_widget_activate_action (GTK_WIDGET (self), "win.reschedule-appointment", "s",
+                                bk_appointment_get_id (self->appointment));
+}
+
+/* Where a queued reschedule takes the appointment: the store keeps the old
+ * times until the server confirms, so the row says both. */
+static void
+update_move_label (BkAppointmentRow *self)
+{
+  BkAppointment *appt = self->appointment;
+  const char *moving_to = NULL;
+
+  if (appt != NULL && bk_appointment_get_pending (appt))
+    moving_to = g_object_get_qdata (G_OBJECT (appt), moving_to_quark ());
+  gtk_label_set_label (self->move_label, moving_to ? moving_to : "");
+  gtk_widget_set_visible (GTK_WIDGET (self->move_label), moving_to != NULL);
+}
+
+static void
 update_labels (BkAppointmentRow *self)
 {
   BkAppointment *appt = self->appointment;
   const char *heading = NULL;
   const char *status = NULL;
+  gboolean changeable;
 
   if (appt != NULL)
     {
@@ -116,8 +144,12 @@ update_labels (BkAppointmentRow *self)
   gtk_label_set_label (self->status_label, status ? status : "");
   gtk_widget_set_visible (GTK_WIDGET (self->status_label), status != NULL);
   update_sync_label (self);
-  gtk_widget_set_visible (GTK_WIDGET (self->cancel_button),
-                          appt != NULL && bk_appointment_get_status (appt) == BK_APPOINTMENT_STATUS_BOOKED);
+  update_move_label (self);
+  /* one change at a time: the store refuses a second while one waits */
+  changeable = appt != NULL && bk_appointment_get_status (appt) == BK_APPOINTMENT_STATUS_BOOKED
+               && !bk_appointment_get_pending (appt);
+  gtk_widget_set_visible (GTK_WIDGET (self->cancel_button), changeable);
+  gtk_widget_set_visible (GTK_WIDGET (self->reschedule_button), changeable);
 
   if (appt != NULL && bk_appointment_get_status (appt) == BK_APPOINTMENT_STATUS_CANCELLED)
     gtk_widget_add_css_class (GTK_WIDGET (self), "cancelled");
@@ -194,11 +226,14 @@ bk_appointment_row_class_init (BkAppointmentRowClass *klass)
   gtk_widget_class_bind_template_child (widget_class, BkAppointmentRow, cancel_button);
   gtk_widget_class_bind_template_child (widget_class, BkAppointmentRow, day_label);
   gtk_widget_class_bind_template_child (widget_class, BkAppointmentRow, email_label);
+  gtk_widget_class_bind_template_child (widget_class, BkAppointmentRow, move_label);
   gtk_widget_class_bind_template_child (widget_class, BkAppointmentRow, name_label);
+  gtk_widget_class_bind_template_child (widget_class, BkAppointmentRow, reschedule_button);
   gtk_widget_class_bind_template_child (widget_class, BkAppointmentRow, status_label);
   gtk_widget_class_bind_template_child (widget_class, BkAppointmentRow, sync_label);
   gtk_widget_class_bind_template_child (widget_class, BkAppointmentRow, time_label);
   gtk_widget_class_bind_template_callback (widget_class, cancel_clicked_cb);
+  gtk_widget_class_bind_template_callback (widget_class, reschedule_clicked_cb);
   gtk_widget_class_set_accessible_role (widget_class, GTK_ACCESSIBLE_ROLE_GROUP);
 }
 
@@ -251,4 +286,31 @@ bk_appointment_row_annotate_refusal (BkAppointment *appointment,
 
   g_object_set_qdata_full (G_OBJECT (appointment), refusal_quark (),
                            g_strdup (refusal), g_free);
+}
+
+void
+bk_appointment_row_annotate_pending_move (BkAppointment *appointment,
+                                          BkStore       *store,
+                                          GTimeZone     *tz)
+{
+  g_autofree char *moving_to = NULL;
+  gint64 start, end;
+
+  g_return_if_fail (BK_IS_APPOINTMENT (appointment));
+  g_return_if_fail (BK_IS_STORE (store));
+  g_return_if_fail (tz != NULL);
+
+  if (bk_appointment_get_pending (appointment) &&
+      bk_sync_get_pending_move (store, bk_appointment_get_id (appointment), &start, &end))
+    {
+      g_autoptr(GDateTime) utc = g_date_time_new_from_unix_utc (start);
+      g_autoptr(GDateTime) local = g_date_time_to_timezone (utc, tz);
+      /* Translators: the target of a queued reschedule, see strftime(3) */
+      g_autofree char *when = g_date_time_format (local, _("%a %-d %b, %H:%M"));
+
+      /* Translators: %s is a day and time such as "Tue 3 Dec, 10:00" */
+      moving_to = g_strdup_printf (_("Moving to %s"), when);
+    }
+  g_object_set_qdata_full (G_OBJECT (appointment), moving_to_quark (),
+                           g_steal_pointer (&moving_to), g_free);
 }

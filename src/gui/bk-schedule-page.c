@@ -622,6 +622,7 @@ annotate_appointments (BkSchedulePage *self,
       /* a change queued since is what counts now */
       bk_appointment_row_annotate_refusal (appt, bk_appointment_get_pending (appt) ? NULL :
                                            g_hash_table_lookup (refusals, bk_appointment_get_id (appt)));
+      bk_appointment_row_annotate_pending_move (appt, self->store, self->tz);
     }
 }
 

@@ -6,15 +6,18 @@
 #include <glib/gi18n.h>
 
 #include "bk-appointment.h"
+#include "bk-availability-rules.h"
 #include "bk-calendar-panel.h"
 #include "bk-google-calendar-strategy.h"
 #include "bk-manual-panel.h"
 #include "bk-office365-calendar-strategy.h"
+#include "bk-reschedule-dialog.h"
 #include "bk-schedule-page.h"
 #include "bk-store.h"
 #include "bk-sync-bar.h"
 #include "bk-sync-changes.h"
 #include "bk-sync-controller.h"
+#include "bk-time.h"
 #include "bk-window.h"
 #include "bookable-resources.h"
 
@@ -214,6 +217,58 @@ cancel_appointment_action_cb (GtkWidget  *widget,
 }
 
 static void
+reschedule_response_cb (BkRescheduleDialog *dialog,
+                        const char         *response,
+                        BkWindow           *self)
+{
+  g_autoptr(GError) error = NULL;
+  gint64 start, end;
+
+  if (g_strcmp0 (response, "reschedule") != 0 || self->store == NULL ||
+      !bk_reschedule_dialog_get_times (dialog, &start, &end))
+    return;
+  /* the store keeps the old times (shown as pending, with where it moves)
+   * until the server confirms; it may refuse when the time is taken */
+  if (!bk_sync_queue_reschedule (self->store, bk_reschedule_dialog_get_appointment_id (dialog),
+                                 start, end, &error))
+    {
+      bk_window_add_toast (self, error->message);
+      return;
+    }
+  bk_window_add_toast (self, _("Appointment moves once the server confirms it"));
+  if (self->sync != NULL)
+    bk_sync_controller_sync (self->sync);
+}
+
+/* The dialog works in the expert's zone, as the Schedule shows times. */
+static void
+reschedule_appointment_action_cb (GtkWidget  *widget,
+                                  const char *action_name,
+                                  GVariant   *parameter)
+{
+  BkWindow *self = BK_WINDOW (widget);
+  const char *id = g_variant_get_string (parameter, NULL);
+  g_autoptr(BkAppointment) appointment = NULL;
+  g_autoptr(BkAvailabilityRules) rules = NULL;
+  g_autoptr(GTimeZone) tz = NULL;
+  g_autoptr(GError) error = NULL;
+  BkRescheduleDialog *dialog;
+
+  if (self->store == NULL)
+    return;
+  if ((appointment = bk_store_get_appointment (self->store, id, &error)) == NULL ||
+      (rules = bk_store_load_rules (self->store, &error)) == NULL ||
+      (tz = bk_time_zone_new (rules->time_zone, &error)) == NULL)
+    {
+      bk_window_add_toast (self, error->message);
+      return;
+    }
+  dialog = bk_reschedule_dialog_new (GTK_WINDOW (self), appointment, tz);
+  g_signal_connect_object (dialog, "response", G_CALLBACK (reschedule_response_cb), self, 0);
+  gtk_window_present (GTK_WINDOW (dialog));
+}
+
+static void
 bk_window_dispose (GObject *object)
 {
   BkWindow *self = BK_WINDOW (object);
@@ -330,6 +385,8 @@ bk_window_class_init (BkWindowClass *klass)
   gtk_widget_class_install_action (widget_class, "win.sync", NULL, sync_action_cb);
   gtk_widget_class_install_action (widget_class, "win.cancel-appointment", "s",
                                    cancel_appointment_action_cb);
+  gtk_widget_class_install_action (widget_class, "win.reschedule-appointment", "s",
+                                   reschedule_appointment_action_cb);
 }
 
 static void
@@ -436,7 +493,8 @@ bk_window_show_recovery (BkWindow   *self,
   adw_toast_overlay_add_toast (self->toast_overlay, toast);
 }
 
-/* The app's sync: the Sync button, the bar, cancelling from a row. */
+/* The app's sync: the Sync button, the bar, cancelling and rescheduling
+ * from a row. */
 void
 bk_window_set_sync_controller (BkWindow         *self,
                                BkSyncController *controller)

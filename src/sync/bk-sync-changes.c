@@ -32,9 +32,11 @@ build_cancel_payload (const char *id,
   return json_to_string (root, FALSE);
 }
 
-/* @id as a booked appointment, or NULL and @error saying why (@cancel:
- * for a cancellation, else for a reschedule — whole sentences, for the
- * translators). */
+/* @id as a booked appointment with no change waiting, or NULL and @error
+ * saying why (@cancel: for a cancellation, else for a reschedule — whole
+ * sentences, for the translators). One change at a time: a cancellation
+ * queued behind a move would reach the old appointment after the server
+ * replaced it, and which of two moves wins is not the expert's to guess. */
 static BkAppointment *
 get_booked (BkStore     *store,
             const char  *id,
@@ -46,6 +48,13 @@ get_booked (BkStore     *store,
 
   if (appointment == NULL)
     return NULL;
+  if (bk_appointment_get_status (appointment) == BK_APPOINTMENT_STATUS_BOOKED
+      && bk_appointment_get_pending (appointment))
+    {
+      g_set_error (error, BK_STORE_ERROR, BK_STORE_ERROR_INVALID,
+                   _("Appointment “%s” already has a change waiting for the server; sync first."), id);
+      return NULL;
+    }
   if (bk_appointment_get_status (appointment) == BK_APPOINTMENT_STATUS_BOOKED)
     return g_steal_pointer (&appointment);
   status = bk_appointment_status_to_string (bk_appointment_get_status (appointment));
@@ -131,14 +140,6 @@ bk_sync_queue_reschedule (BkStore     *store,
     }
   if ((appointment = get_booked (store, id, FALSE, error)) == NULL)
     return FALSE;
-  /* one change at a time: which of two queued moves would win is not the
-   * expert's to guess */
-  if (bk_appointment_get_pending (appointment))
-    {
-      g_set_error (error, BK_STORE_ERROR, BK_STORE_ERROR_INVALID,
-                   _("Appointment “%s” already has a change waiting for the server; sync first."), id);
-      return FALSE;
-    }
   /* the times stay until the server confirms: it may refuse the new time */
   bk_appointment_set_pending (appointment, TRUE);
   payload = build_move_payload (id, start, end);

@@ -13,7 +13,8 @@ G_BEGIN_DECLS
 
 /* Cancels booked appointment @id here at once and queues the cancellation
  * (with @reason, may be NULL, which the client sees). Errors:
- * BK_STORE_ERROR_NOT_FOUND, BK_STORE_ERROR_INVALID when it is not booked. */
+ * BK_STORE_ERROR_NOT_FOUND, BK_STORE_ERROR_INVALID when it is not booked or
+ * already has a change waiting. */
 gboolean bk_sync_queue_cancel (BkStore     *store,
                                const char  *id,
                                const char  *reason,

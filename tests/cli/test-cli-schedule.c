@@ -478,7 +478,8 @@ test_reschedule_queued (void)
   const char *stretch_alan[] = { "appointments", "reschedule", "a-3", "--start", "2027-05-04T12:30:00Z",
                                  "--end", "2027-05-04T14:00:00Z", NULL };
   g_autoptr(GPtrArray) seeded = make_march_appointments ();
-  g_autoptr(CtlResult) moved = NULL, berlin = NULL, again = NULL;
+  const char *cancel_alan[] = { "appointments", "cancel", "a-3", NULL };
+  g_autoptr(CtlResult) moved = NULL, berlin = NULL, again = NULL, cancelled = NULL;
   g_autoptr(JsonNode) root = NULL;
   g_autofree char *out = NULL, *ada_move = NULL, *alan_move = NULL, *slots = NULL;
   JsonObject *ada, *alan;
@@ -524,6 +525,12 @@ test_reschedule_queued (void)
   g_assert_cmpstr (again->out, ==, "");
   g_assert_cmpstr (again->err, ==, "bookablectl: Appointment “a-3” already has a change waiting for "
                                    "the server; sync first.\n");
+  g_assert_cmpint (get_pending_count (), ==, 2);
+  /* nor a cancellation behind a move: it would reach the old appointment
+   * after the server replaced it */
+  cancelled = ctl_run_argv (NULL, NULL, cancel_alan);
+  g_assert_cmpint (cancelled->status, ==, 1);
+  g_assert_cmpstr (cancelled->err, ==, again->err);
   g_assert_cmpint (get_pending_count (), ==, 2);
   g_free (alan_move);
   alan_move = get_queued_move ("a-3");
