@@ -484,6 +484,29 @@ _bk_cli_status_run (int    argc,
 /* ---------------------------------------------------------------------- */
 /* appointments cancel                                                    */
 
+/* The options and the one appointment ID of `appointments cancel|
+ * reschedule` into @out_rest: -1, or the exit status to return now
+ * (--help, a usage mistake). */
+static int
+parse_appointment_args (GOptionContext   *context,
+                        int               argc,
+                        char            **argv,
+                        const gboolean   *help,
+                        GStrv            *out_rest)
+{
+  g_autoptr(GError) error = NULL;
+
+  if (!_bk_cli_parse (context, argc, argv, out_rest, &error))
+    return _bk_cli_report (context, error);
+  if (*help)
+    return _bk_cli_print_help (context);
+  if ((*out_rest)[0] == NULL)
+    return _bk_cli_usage_error (context, _("Which appointment? Give its ID"));
+  if ((*out_rest)[1] != NULL)
+    return _bk_cli_usage_error (context, _("Too many arguments"));
+  return -1;
+}
+
 int
 _bk_cli_appointments_cancel_run (int    argc,
                                  char **argv)
@@ -494,6 +517,7 @@ _bk_cli_appointments_cancel_run (int    argc,
   g_auto(GStrv) rest = NULL;
   g_autofree char *reason = NULL;
   gboolean help = FALSE;
+  int status;
   const GOptionEntry entries[] = {
     { "reason", 0, 0, G_OPTION_ARG_STRING, &reason, N_("Why (the client sees it)"), N_("TEXT") },
     G_OPTION_ENTRY_NULL
@@ -503,14 +527,8 @@ _bk_cli_appointments_cancel_run (int    argc,
                                  _("Cancel an appointment. It is cancelled here at once and "
                                    "shown as pending until a sync delivers it to the server."),
                                  entries, &help);
-  if (!_bk_cli_parse (context, argc, argv, &rest, &error))
-    return _bk_cli_report (context, error);
-  if (help)
-    return _bk_cli_print_help (context);
-  if (rest[0] == NULL)
-    return _bk_cli_usage_error (context, _("Which appointment? Give its ID"));
-  if (rest[1] != NULL)
-    return _bk_cli_usage_error (context, _("Too many arguments"));
+  if ((status = parse_appointment_args (context, argc, argv, &help, &rest)) >= 0)
+    return status;
   if ((store = _bk_cli_open_store (&error)) == NULL ||
       !bk_sync_queue_cancel (store, rest[0], reason, &error))
     return _bk_cli_report (NULL, error);
@@ -576,6 +594,7 @@ _bk_cli_appointments_reschedule_run (int    argc,
   g_autofree char *when = NULL;
   gboolean help = FALSE;
   gint64 start = 0, end = 0;
+  int status;
   const GOptionEntry entries[] = {
     { "start", 0, 0, G_OPTION_ARG_STRING, &start_text, N_("The new start (ISO 8601 with offset)"), N_("ISO") },
     { "end", 0, 0, G_OPTION_ARG_STRING, &end_text, N_("The new end (default: as long as it is now)"), N_("ISO") },
@@ -588,14 +607,8 @@ _bk_cli_appointments_reschedule_run (int    argc,
                                    "and the server confirms it; the server refuses a time that "
                                    "is taken."),
                                  entries, &help);
-  if (!_bk_cli_parse (context, argc, argv, &rest, &error))
-    return _bk_cli_report (context, error);
-  if (help)
-    return _bk_cli_print_help (context);
-  if (rest[0] == NULL)
-    return _bk_cli_usage_error (context, _("Which appointment? Give its ID"));
-  if (rest[1] != NULL)
-    return _bk_cli_usage_error (context, _("Too many arguments"));
+  if ((status = parse_appointment_args (context, argc, argv, &help, &rest)) >= 0)
+    return status;
   if (start_text == NULL)
     return _bk_cli_usage_error (context, _("When to? Give --start"));
   /* a bad time is a usage error even before the profile is opened */
