@@ -151,26 +151,6 @@ print_appointments_table (GPtrArray *appointments)
   _bk_cli_print_table (table);
 }
 
-static gboolean
-parse_range (const char  *from_text,
-             const char  *to_text,
-             gint64      *from,
-             gint64      *to,
-             GError     **error)
-{
-  if (from_text == NULL)
-    *from = _bk_cli_now ();
-  else if (!_bk_cli_parse_instant ("--from", from_text, from, error))
-    return FALSE;
-
-  if (to_text == NULL)
-    *to = *from + DEFAULT_SPAN_DAYS * 86400;
-  else if (!_bk_cli_parse_instant ("--to", to_text, to, error))
-    return FALSE;
-
-  return _bk_cli_check_span (*from, *to, error);
-}
-
 int
 _bk_cli_appointments_run (int    argc,
                           char **argv)
@@ -204,7 +184,7 @@ _bk_cli_appointments_run (int    argc,
     return _bk_cli_print_help (context);
   if (rest[0] != NULL)
     return _bk_cli_usage_error (context, _("Too many arguments"));
-  if (!parse_range (from_text, to_text, &from, &to, &error))
+  if (!_bk_cli_parse_range (from_text, to_text, DEFAULT_SPAN_DAYS, &from, &to, &error))
     return _bk_cli_report (context, error);
 
   store = _bk_cli_open_store (&error);

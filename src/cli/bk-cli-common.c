@@ -222,6 +222,27 @@ _bk_cli_check_span (gint64   from,
   return TRUE;
 }
 
+gboolean
+_bk_cli_parse_range (const char  *from_text,
+                     const char  *to_text,
+                     guint        default_days,
+                     gint64      *out_from,
+                     gint64      *out_to,
+                     GError     **error)
+{
+  if (from_text == NULL)
+    *out_from = _bk_cli_now ();
+  else if (!_bk_cli_parse_instant ("--from", from_text, out_from, error))
+    return FALSE;
+
+  if (to_text == NULL)
+    *out_to = *out_from + (gint64) default_days * 86400;
+  else if (!_bk_cli_parse_instant ("--to", to_text, out_to, error))
+    return FALSE;
+
+  return _bk_cli_check_span (*out_from, *out_to, error);
+}
+
 /* ------------------------------------------------------------------------ */
 /* Output                                                                    */
 /* ------------------------------------------------------------------------ */

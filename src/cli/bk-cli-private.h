@@ -158,6 +158,14 @@ gint64          _bk_cli_now                 (void);
 gboolean        _bk_cli_check_span          (gint64              from,
                                              gint64              to,
                                              GError            **error);
+/* --from (default: now) and --to (default: @default_days after --from),
+ * checked as _bk_cli_check_span() does. */
+gboolean        _bk_cli_parse_range         (const char         *from_text,
+                                             const char         *to_text,
+                                             guint               default_days,
+                                             gint64             *out_from,
+                                             gint64             *out_to,
+                                             GError            **error);
 
 /* Output */
 void            _bk_cli_print_json          (JsonNode           *node);
