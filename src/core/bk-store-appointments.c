@@ -208,35 +208,20 @@ bk_store_remove_block (BkStore  *self,
                        gint64    id,
                        GError  **error)
 {
-  g_autoptr(BkCachedStmt) stmt = NULL;
+  gboolean found;
 
   g_return_val_if_fail (BK_IS_STORE (self), FALSE);
   g_return_val_if_fail (error == NULL || *error == NULL, FALSE);
 
-  if (!_bk_store_begin (self, error))
+  if (!_bk_store_change_row (self, remove_block_sql, id, NULL, &found, error))
     return FALSE;
-  if ((stmt = _bk_store_stmt (self, remove_block_sql, error)) == NULL)
+  if (!found)
     {
-      _bk_store_rollback (self);
-      return FALSE;
-    }
-
-  sqlite3_bind_int64 (stmt, 1, id);
-  if (!_bk_store_step_done (self, stmt, error))
-    {
-      _bk_store_rollback (self);
-      return FALSE;
-    }
-  if (sqlite3_changes (_bk_store_get_db (self)) == 0)
-    {
-      _bk_store_rollback (self);
       g_set_error (error, BK_STORE_ERROR, BK_STORE_ERROR_NOT_FOUND,
                    _("There is no block with id %" G_GINT64_FORMAT "."), id);
       return FALSE;
     }
-
-  g_clear_pointer (&stmt, _bk_cached_stmt_release);
-  return _bk_store_commit (self, error);
+  return TRUE;
 }
 
 /* ------------------------------------------------------------------------ */
@@ -268,6 +253,21 @@ _bk_store_validate_appointments (GPtrArray  *appointments,
   return TRUE;
 }
 
+void
+_bk_store_bind_appointment (sqlite3_stmt  *stmt,
+                            BkAppointment *appointment)
+{
+  sqlite3_bind_text (stmt, 1, bk_appointment_get_id (appointment), -1, SQLITE_STATIC);
+  sqlite3_bind_int64 (stmt, 2, bk_appointment_get_start (appointment));
+  sqlite3_bind_int64 (stmt, 3, bk_appointment_get_end (appointment));
+  sqlite3_bind_text (stmt, 4, bk_appointment_get_client_name (appointment), -1, SQLITE_STATIC);
+  sqlite3_bind_text (stmt, 5, bk_appointment_get_client_email (appointment), -1, SQLITE_STATIC);
+  sqlite3_bind_text (stmt, 6, bk_appointment_get_note (appointment), -1, SQLITE_STATIC);
+  sqlite3_bind_text (stmt, 7, bk_appointment_status_to_string (bk_appointment_get_status (appointment)),
+                     -1, SQLITE_STATIC);
+  sqlite3_bind_text (stmt, 8, bk_appointment_get_calendar_event_id (appointment), -1, SQLITE_STATIC);
+}
+
 gboolean
 _bk_store_upsert_appointment (BkStore        *self,
                               BkAppointment  *appointment,
@@ -281,15 +281,7 @@ _bk_store_upsert_appointment (BkStore        *self,
 
   /* the strings outlive the step and the release clears the bindings, so
    * no copies (which count in a bulk sync); a NULL string binds NULL */
-  sqlite3_bind_text (stmt, 1, bk_appointment_get_id (appointment), -1, SQLITE_STATIC);
-  sqlite3_bind_int64 (stmt, 2, bk_appointment_get_start (appointment));
-  sqlite3_bind_int64 (stmt, 3, bk_appointment_get_end (appointment));
-  sqlite3_bind_text (stmt, 4, bk_appointment_get_client_name (appointment), -1, SQLITE_STATIC);
-  sqlite3_bind_text (stmt, 5, bk_appointment_get_client_email (appointment), -1, SQLITE_STATIC);
-  sqlite3_bind_text (stmt, 6, bk_appointment_get_note (appointment), -1, SQLITE_STATIC);
-  sqlite3_bind_text (stmt, 7, bk_appointment_status_to_string (bk_appointment_get_status (appointment)),
-                     -1, SQLITE_STATIC);
-  sqlite3_bind_text (stmt, 8, bk_appointment_get_calendar_event_id (appointment), -1, SQLITE_STATIC);
+  _bk_store_bind_appointment (stmt, appointment);
   sqlite3_bind_int (stmt, 9, bk_appointment_get_conflict (appointment));
   sqlite3_bind_int (stmt, 10, bk_appointment_get_pending (appointment));
   sqlite3_bind_text (stmt, 11, bk_appointment_get_calendar_event_calendar (appointment), -1, SQLITE_STATIC);

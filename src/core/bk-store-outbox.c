@@ -321,34 +321,17 @@ update_entry (BkStore     *self,
               const char  *text,
               GError     **error)
 {
-  g_autoptr(BkCachedStmt) stmt = NULL;
+  gboolean found;
 
-  if (!_bk_store_begin (self, error))
+  if (!_bk_store_change_row (self, sql, seq, text, &found, error))
     return FALSE;
-  if ((stmt = _bk_store_stmt (self, sql, error)) == NULL)
+  if (!found)
     {
-      _bk_store_rollback (self);
-      return FALSE;
-    }
-
-  sqlite3_bind_int64 (stmt, 1, seq);
-  if (text != NULL)
-    sqlite3_bind_text (stmt, 2, text, -1, SQLITE_STATIC);
-  if (!_bk_store_step_done (self, stmt, error))
-    {
-      _bk_store_rollback (self);
-      return FALSE;
-    }
-  if (sqlite3_changes (_bk_store_get_db (self)) == 0)
-    {
-      _bk_store_rollback (self);
       g_set_error (error, BK_STORE_ERROR, BK_STORE_ERROR_NOT_FOUND,
                    _("There is no queued change with number %" G_GINT64_FORMAT "."), seq);
       return FALSE;
     }
-
-  g_clear_pointer (&stmt, _bk_cached_stmt_release);
-  return _bk_store_commit (self, error);
+  return TRUE;
 }
 
 gboolean

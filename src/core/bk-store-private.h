@@ -57,6 +57,15 @@ gboolean      _bk_store_set_sql_error     (BkStore       *self,
 gboolean      _bk_store_step_done         (BkStore       *self,
                                            sqlite3_stmt  *stmt,
                                            GError       **error);
+/* Runs @sql (?1 = @id, ?2 = @text unless NULL), meant to change one row,
+ * in its own transaction; *@out_found says whether it matched a row
+ * (nothing is committed, and "changed" not emitted, when none did). */
+gboolean      _bk_store_change_row        (BkStore       *self,
+                                           const char    *sql,
+                                           gint64         id,
+                                           const char    *text,
+                                           gboolean      *out_found,
+                                           GError       **error);
 
 /* For bk-store-outbox.c: the checks and the row write of
  * bk_store_upsert_appointments(), inside a caller's transaction. */
@@ -94,6 +103,11 @@ extern const char _bk_store_schema_v4[];
 /* A row of "SELECT " _BK_STORE_APPOINTMENT_COLUMNS as a new BkAppointment
  * (bk-store-appointments.c). */
 BkAppointment *_bk_store_appointment_from_row (sqlite3_stmt *stmt);
+/* Binds parameters 1–8 of an appointment write to the first eight of
+ * _BK_STORE_APPOINTMENT_COLUMNS (id … calendar_event_id) of @appointment,
+ * without copies: @appointment must outlive the step. */
+void           _bk_store_bind_appointment     (sqlite3_stmt  *stmt,
+                                               BkAppointment *appointment);
 
 /* bk-store-calendars.c: FALSE with BK_STORE_ERROR_INVALID unless @provider
  * is a BK_PROVIDER_*. Inside the caller's transaction: the local row id

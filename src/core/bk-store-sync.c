@@ -107,15 +107,7 @@ feed_upsert (BkStore        *self,
 
   if (stmt == NULL)
     return FALSE;
-  sqlite3_bind_text (stmt, 1, bk_appointment_get_id (appointment), -1, SQLITE_STATIC);
-  sqlite3_bind_int64 (stmt, 2, bk_appointment_get_start (appointment));
-  sqlite3_bind_int64 (stmt, 3, bk_appointment_get_end (appointment));
-  sqlite3_bind_text (stmt, 4, bk_appointment_get_client_name (appointment), -1, SQLITE_STATIC);
-  sqlite3_bind_text (stmt, 5, bk_appointment_get_client_email (appointment), -1, SQLITE_STATIC);
-  sqlite3_bind_text (stmt, 6, bk_appointment_get_note (appointment), -1, SQLITE_STATIC);
-  sqlite3_bind_text (stmt, 7, bk_appointment_status_to_string (bk_appointment_get_status (appointment)),
-                     -1, SQLITE_STATIC);
-  sqlite3_bind_text (stmt, 8, bk_appointment_get_calendar_event_id (appointment), -1, SQLITE_STATIC);
+  _bk_store_bind_appointment (stmt, appointment);
   sqlite3_bind_int64 (stmt, 9, now);
   return _bk_store_step_done (self, stmt, error);
 }

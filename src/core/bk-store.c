@@ -256,6 +256,42 @@ _bk_store_step_done (BkStore       *self,
   return TRUE;
 }
 
+gboolean
+_bk_store_change_row (BkStore     *self,
+                      const char  *sql,
+                      gint64       id,
+                      const char  *text,
+                      gboolean    *out_found,
+                      GError     **error)
+{
+  g_autoptr(BkCachedStmt) stmt = NULL;
+
+  *out_found = FALSE;
+  if (!_bk_store_begin (self, error))
+    return FALSE;
+  if ((stmt = _bk_store_stmt (self, sql, error)) == NULL)
+    {
+      _bk_store_rollback (self);
+      return FALSE;
+    }
+  sqlite3_bind_int64 (stmt, 1, id);
+  if (text != NULL)
+    sqlite3_bind_text (stmt, 2, text, -1, SQLITE_STATIC);
+  if (!_bk_store_step_done (self, stmt, error))
+    {
+      _bk_store_rollback (self);
+      return FALSE;
+    }
+  if (sqlite3_changes (self->db) == 0)
+    {
+      _bk_store_rollback (self);
+      return TRUE;
+    }
+  *out_found = TRUE;
+  g_clear_pointer (&stmt, _bk_cached_stmt_release);
+  return _bk_store_commit (self, error);
+}
+
 /* ------------------------------------------------------------------------ */
 /* Opening, checking, migrating, moving aside                               */
 
