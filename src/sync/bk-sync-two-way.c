@@ -71,6 +71,24 @@ change_new (const char *event_id,
   return change;
 }
 
+/* The appointments with calendar work left (BkAppointment). */
+static GPtrArray *
+list_todo_appointments (BkStore *store)
+{
+  GPtrArray *appointments = g_ptr_array_new_with_free_func (g_object_unref);
+  g_auto(GStrv) todo = bk_store_list_sync_state_keys (store, BK_SYNC_CALENDAR_TODO, NULL);
+
+  for (guint i = 0; todo != NULL && todo[i] != NULL; i++)
+    {
+      BkAppointment *appointment =
+        bk_store_get_appointment (store, todo[i] + strlen (BK_SYNC_CALENDAR_TODO), NULL);
+
+      if (appointment != NULL)
+        g_ptr_array_add (appointments, appointment);
+    }
+  return appointments;
+}
+
 /* The appointments whose event may be in the calendar without the store
  * knowing its id (a pass killed between Graph's answer and storing it): the
  * ones with calendar work left and no event id, by their transactionId. */
@@ -78,14 +96,14 @@ static GHashTable *
 lost_events_by_transaction (BkStore *store)
 {
   GHashTable *lost = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
-  g_auto(GStrv) todo = bk_store_list_sync_state_keys (store, BK_SYNC_CALENDAR_TODO, NULL);
+  g_autoptr(GPtrArray) todo = list_todo_appointments (store);
 
-  for (guint i = 0; todo != NULL && todo[i] != NULL; i++)
+  for (guint i = 0; i < todo->len; i++)
     {
-      const char *id = todo[i] + strlen (BK_SYNC_CALENDAR_TODO);
-      g_autoptr(BkAppointment) appointment = bk_store_get_appointment (store, id, NULL);
+      BkAppointment *appointment = g_ptr_array_index (todo, i);
+      const char *id = bk_appointment_get_id (appointment);
 
-      if (appointment != NULL && bk_appointment_get_calendar_event_id (appointment) == NULL)
+      if (bk_appointment_get_calendar_event_id (appointment) == NULL)
         g_hash_table_insert (lost, bk_office365_calendar_strategy_dup_transaction_id (id), g_strdup (id));
     }
   return lost;
@@ -361,14 +379,13 @@ static GHashTable *
 events_with_work (BkStore *store)
 {
   GHashTable *events = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
-  g_auto(GStrv) todo = bk_store_list_sync_state_keys (store, BK_SYNC_CALENDAR_TODO, NULL);
+  g_autoptr(GPtrArray) todo = list_todo_appointments (store);
 
-  for (guint i = 0; todo != NULL && todo[i] != NULL; i++)
+  for (guint i = 0; i < todo->len; i++)
     {
-      g_autoptr(BkAppointment) appointment =
-        bk_store_get_appointment (store, todo[i] + strlen (BK_SYNC_CALENDAR_TODO), NULL);
+      BkAppointment *appointment = g_ptr_array_index (todo, i);
 
-      if (appointment != NULL && bk_appointment_get_calendar_event_id (appointment) != NULL
+      if (bk_appointment_get_calendar_event_id (appointment) != NULL
           && bk_appointment_get_status (appointment) != BK_APPOINTMENT_STATUS_BOOKED)
         g_hash_table_add (events, g_strdup (bk_appointment_get_calendar_event_id (appointment)));
     }
