@@ -7,8 +7,7 @@
 
 #include "bk-appointment.h"
 #include "bk-appointment-row.h"
-#include "bk-store.h"
-#include "bk-sync-changes.h"
+#include "bk-interval.h"
 
 struct _BkAppointmentRow
 {
@@ -289,21 +288,18 @@ bk_appointment_row_annotate_refusal (BkAppointment *appointment,
 }
 
 void
-bk_appointment_row_annotate_pending_move (BkAppointment *appointment,
-                                          BkStore       *store,
-                                          GTimeZone     *tz)
+bk_appointment_row_annotate_pending_move (BkAppointment    *appointment,
+                                          const BkInterval *move,
+                                          GTimeZone        *tz)
 {
   g_autofree char *moving_to = NULL;
-  gint64 start, end;
 
   g_return_if_fail (BK_IS_APPOINTMENT (appointment));
-  g_return_if_fail (BK_IS_STORE (store));
   g_return_if_fail (tz != NULL);
 
-  if (bk_appointment_get_pending (appointment) &&
-      bk_sync_get_pending_move (store, bk_appointment_get_id (appointment), &start, &end))
+  if (move != NULL && bk_appointment_get_pending (appointment))
     {
-      g_autoptr(GDateTime) utc = g_date_time_new_from_unix_utc (start);
+      g_autoptr(GDateTime) utc = g_date_time_new_from_unix_utc (move->start);
       g_autoptr(GDateTime) local = g_date_time_to_timezone (utc, tz);
       /* Translators: the target of a queued reschedule, see strftime(3) */
       g_autofree char *when = g_date_time_format (local, _("%a %-d %b, %H:%M"));

@@ -28,11 +28,11 @@ void           bk_appointment_row_annotate        (BkAppointment    *appointment
 void           bk_appointment_row_annotate_refusal (BkAppointment *appointment,
                                                     const char    *refusal);
 
-/* For a pending appointment with a reschedule queued in @store: "Moving
- * to Tue 3 Dec, 10:00" (in @tz) under its name. Looks in the outbox only
- * for pending appointments, so the Schedule may call it for every one. */
-void           bk_appointment_row_annotate_pending_move (BkAppointment *appointment,
-                                                         BkStore       *store,
-                                                         GTimeZone     *tz);
+/* For a pending appointment with a queued reschedule to @move (NULL: none,
+ * from bk_sync_list_pending_moves()): "Moving to Tue 3 Dec, 10:00" (in @tz)
+ * under its name. */
+void           bk_appointment_row_annotate_pending_move (BkAppointment    *appointment,
+                                                         const BkInterval *move,
+                                                         GTimeZone        *tz);
 
 G_END_DECLS

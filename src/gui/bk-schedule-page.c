@@ -16,6 +16,7 @@
 #include "bk-interval.h"
 #include "bk-schedule-page.h"
 #include "bk-store.h"
+#include "bk-sync-changes.h"
 #include "bk-time.h"
 
 /* How far ahead "the next free slots" look. */
@@ -600,6 +601,9 @@ annotate_appointments (BkSchedulePage *self,
                        GPtrArray      *appointments)
 {
   g_autoptr(GHashTable) refusals = load_refusals (self);
+  /* read once: looking up each pending row in the outbox would cost
+   * pending × queued on every store change */
+  g_autoptr(GHashTable) moves = bk_sync_list_pending_moves (self->store);
   GDate previous;
 
   g_date_clear (&previous, 1);
@@ -622,7 +626,8 @@ annotate_appointments (BkSchedulePage *self,
       /* a change queued since is what counts now */
       bk_appointment_row_annotate_refusal (appt, bk_appointment_get_pending (appt) ? NULL :
                                            g_hash_table_lookup (refusals, bk_appointment_get_id (appt)));
-      bk_appointment_row_annotate_pending_move (appt, self->store, self->tz);
+      bk_appointment_row_annotate_pending_move (appt, g_hash_table_lookup (moves, bk_appointment_get_id (appt)),
+                                                self->tz);
     }
 }
 

@@ -7,6 +7,7 @@
 #include <json-glib/json-glib.h>
 
 #include "bk-appointment.h"
+#include "bk-interval.h"
 #include "bk-store.h"
 #include "bk-sync-changes.h"
 #include "bk-sync-engine.h"
@@ -149,25 +150,53 @@ bk_sync_queue_reschedule (BkStore     *store,
                                             payload, key, error) > 0;
 }
 
-/* The start and end of @payload if it moves @id. */
+/* The appointment @payload moves and to where, or FALSE. */
 static gboolean
-read_move (const char *payload,
-           const char *id,
-           gint64     *out_start,
-           gint64     *out_end)
+read_move (const char  *payload,
+           char       **out_id,
+           BkInterval  *out_move)
 {
   g_autoptr(JsonParser) parser = json_parser_new ();
   JsonObject *object;
+  const char *id;
 
   if (!json_parser_load_from_data (parser, payload, -1, NULL)
       || !JSON_NODE_HOLDS_OBJECT (json_parser_get_root (parser)))
     return FALSE;
   object = json_node_get_object (json_parser_get_root (parser));
-  return g_strcmp0 (json_object_get_string_member_with_default (object, "appointment_id", NULL), id) == 0
-         && bk_time_parse_iso8601 (json_object_get_string_member_with_default (object, "start", ""),
-                                   out_start, NULL)
-         && bk_time_parse_iso8601 (json_object_get_string_member_with_default (object, "end", ""),
-                                   out_end, NULL);
+  id = json_object_get_string_member_with_default (object, "appointment_id", NULL);
+  if (id == NULL
+      || !bk_time_parse_iso8601 (json_object_get_string_member_with_default (object, "start", ""),
+                                 &out_move->start, NULL)
+      || !bk_time_parse_iso8601 (json_object_get_string_member_with_default (object, "end", ""),
+                                 &out_move->end, NULL))
+    return FALSE;
+  *out_id = g_strdup (id);
+  return TRUE;
+}
+
+GHashTable *
+bk_sync_list_pending_moves (BkStore *store)
+{
+  GHashTable *moves = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
+  g_autoptr(GPtrArray) entries = NULL;
+
+  g_return_val_if_fail (BK_IS_STORE (store), moves);
+
+  if ((entries = bk_store_outbox_list (store, 0, NULL)) == NULL)
+    return moves;
+  /* oldest first: the last queued move of an appointment replaces others */
+  for (guint i = 0; i < entries->len; i++)
+    {
+      BkOutboxEntry *entry = g_ptr_array_index (entries, i);
+      BkInterval move;
+      char *id;
+
+      if (g_str_equal (entry->kind, BK_OUTBOX_RESCHEDULE_APPOINTMENT)
+          && read_move (entry->payload, &id, &move))
+        g_hash_table_insert (moves, id, g_memdup2 (&move, sizeof move));
+    }
+  return moves;
 }
 
 gboolean
@@ -176,23 +205,17 @@ bk_sync_get_pending_move (BkStore     *store,
                           gint64      *out_start,
                           gint64      *out_end)
 {
-  g_autoptr(GPtrArray) entries = NULL;
-  gboolean found = FALSE;
+  g_autoptr(GHashTable) moves = NULL;
+  const BkInterval *move;
 
   g_return_val_if_fail (BK_IS_STORE (store), FALSE);
   g_return_val_if_fail (id != NULL, FALSE);
   g_return_val_if_fail (out_start != NULL && out_end != NULL, FALSE);
 
-  if ((entries = bk_store_outbox_list (store, 0, NULL)) == NULL)
+  moves = bk_sync_list_pending_moves (store);
+  if ((move = g_hash_table_lookup (moves, id)) == NULL)
     return FALSE;
-  /* the last queued move counts */
-  for (guint i = 0; i < entries->len; i++)
-    {
-      BkOutboxEntry *entry = g_ptr_array_index (entries, i);
-
-      if (g_str_equal (entry->kind, BK_OUTBOX_RESCHEDULE_APPOINTMENT)
-          && read_move (entry->payload, id, out_start, out_end))
-        found = TRUE;
-    }
-  return found;
+  *out_start = move->start;
+  *out_end = move->end;
+  return TRUE;
 }

@@ -32,6 +32,10 @@ gboolean bk_sync_queue_reschedule     (BkStore     *store,
                                        gint64       end,
                                        GError     **error);
 
+/* Every queued reschedule, read from the outbox once: appointment id →
+ * BkInterval (its new times; the last queued move counts). */
+GHashTable *bk_sync_list_pending_moves (BkStore   *store);
+
 /* The times a queued reschedule of @id moves it to: FALSE when none is
  * waiting. */
 gboolean bk_sync_get_pending_move     (BkStore     *store,
